@@ -1,0 +1,147 @@
+/*
+ * mcxhsm vendor interface: the PKCS#11 key types, attributes, mechanisms,
+ * parameter structures and return values that carry the 3GPP MCX
+ * (TS 33.180) group-key work.  This header is the contract with users:
+ * names are binding, numeric values never change once released.
+ *
+ * Every vendor constant is CK*_VENDOR_DEFINED | 0x4D435800 ("MCX\0") plus a
+ * small offset, one base per constant family.
+ *
+ * Parameter structures are flat (a byte pointer + length per identity, no
+ * nested pointers) so that language bindings such as PyKCS11 can pass them.
+ */
+#ifndef MCXHSM_PKCS11_MCX_H
+#define MCXHSM_PKCS11_MCX_H
+
+#include <mcxhsm/pkcs11.h>
+
+#define MCX_VENDOR_TAG (0x4D435800UL)
+
+#define CKK_MCX_BASE (CKK_VENDOR_DEFINED | MCX_VENDOR_TAG)
+#define CKA_MCX_BASE (CKA_VENDOR_DEFINED | MCX_VENDOR_TAG)
+#define CKM_MCX_BASE (CKM_VENDOR_DEFINED | MCX_VENDOR_TAG)
+#define CKR_MCX_BASE (CKR_VENDOR_DEFINED | MCX_VENDOR_TAG)
+
+/* ---- Key types ------------------------------------------------------- */
+
+/* public: a KMS's Z_T (RFC 6508 §2.2); private: an RSK for one identity and
+ * key period. */
+#define CKK_MCX_SAKKE (CKK_MCX_BASE + 0x01UL)
+/* public: a KMS's KPAK (RFC 6507 §4.2); private: SSK + PVT (+ HS). */
+#define CKK_MCX_ECCSI (CKK_MCX_BASE + 0x02UL)
+/* a 16-octet MCX key (GMK, PCK, CSK, SPK, MKFC, MSCCK, MuSiK). */
+#define CKK_MCX_KEY (CKK_MCX_BASE + 0x03UL)
+/* a 16-octet regroup key seed. */
+#define CKK_MCX_RGK_SEED (CKK_MCX_BASE + 0x04UL)
+
+/* ---- Attributes ------------------------------------------------------ */
+
+/* CKK_MCX_KEY: purpose tag (CK_ULONG, TS 33.180 §5.2.3) and K-ID (4
+ * octets, purpose tag in the top nibble). */
+#define CKA_MCX_KEY_PURPOSE (CKA_MCX_BASE + 0x01UL)
+#define CKA_MCX_KEY_ID	    (CKA_MCX_BASE + 0x02UL)
+/* received keys: UK-ID / GUK-ID (4 octets), status, times, text, groups,
+ * sender and receiver URIs. */
+#define CKA_MCX_UK_ID  (CKA_MCX_BASE + 0x03UL)
+#define CKA_MCX_STATUS (CKA_MCX_BASE + 0x04UL) /* CK_ULONG, CKS_MCX_* */
+#define CKA_MCX_ACTIVATION                                                     \
+	(CKA_MCX_BASE + 0x05UL)		       /* CK_ULONG Unix time, 0 unset */
+#define CKA_MCX_EXPIRY (CKA_MCX_BASE + 0x06UL) /* CK_ULONG Unix time, 0 unset  \
+						*/
+#define CKA_MCX_TEXT (CKA_MCX_BASE + 0x07UL)   /* UTF-8 */
+/* MC group IDs: a sequence of (2-octet big-endian length, UTF-8 ID). */
+#define CKA_MCX_GROUP_IDS    (CKA_MCX_BASE + 0x08UL)
+#define CKA_MCX_SENDER_URI   (CKA_MCX_BASE + 0x09UL)
+#define CKA_MCX_RECEIVER_URI (CKA_MCX_BASE + 0x0aUL)
+
+/* identity keys (CKK_MCX_SAKKE / CKK_MCX_ECCSI) and KMS certificates */
+#define CKA_MCX_USER_URI	(CKA_MCX_BASE + 0x10UL) /* UTF-8 */
+#define CKA_MCX_UID		(CKA_MCX_BASE + 0x11UL) /* 32 octets, F.2.1 */
+#define CKA_MCX_KMS_URI		(CKA_MCX_BASE + 0x12UL) /* UTF-8 */
+#define CKA_MCX_KEY_PERIOD_NO	(CKA_MCX_BASE + 0x13UL) /* CK_ULONG */
+#define CKA_MCX_USER_KEY_PERIOD (CKA_MCX_BASE + 0x14UL) /* CK_ULONG seconds */
+#define CKA_MCX_USER_KEY_OFFSET (CKA_MCX_BASE + 0x15UL) /* CK_ULONG seconds */
+#define CKA_MCX_VALID_FROM	(CKA_MCX_BASE + 0x16UL) /* CK_ULONG Unix time */
+#define CKA_MCX_VALID_TO	(CKA_MCX_BASE + 0x17UL) /* CK_ULONG Unix time */
+#define CKA_MCX_PVT		(CKA_MCX_BASE + 0x18UL) /* 65 octets 04||x||y */
+#define CKA_MCX_HS		(CKA_MCX_BASE + 0x19UL) /* 32 octets */
+#define CKA_MCX_KMS_ROLE	(CKA_MCX_BASE + 0x1aUL) /* UTF-8 "Root"/"External" */
+#define CKA_MCX_REVOKED		(CKA_MCX_BASE + 0x1bUL) /* CK_BBOOL */
+/* a private SAKKE key whose SSV may be returned to the caller by
+ * CKM_MCX_SAKKE unwrap into a session object (provider decapsulation). */
+#define CKA_MCX_ALLOW_SSV_EXPORT (CKA_MCX_BASE + 0x1cUL) /* CK_BBOOL */
+
+/* RGK-SEED objects */
+#define CKA_MCX_REGROUP_ID    (CKA_MCX_BASE + 0x20UL) /* UTF-8 */
+#define CKA_MCX_INITIATOR_URI (CKA_MCX_BASE + 0x21UL) /* UTF-8 */
+#define CKA_MCX_CREATED	      (CKA_MCX_BASE + 0x22UL) /* CK_ULONG Unix time */
+
+/* ---- Key purposes (CKA_MCX_KEY_PURPOSE; TS 33.180 §5.2.3 purpose tag) -- */
+#define CKP_MCX_GMK   (0UL)
+#define CKP_MCX_PCK   (1UL)
+#define CKP_MCX_CSK   (2UL)
+#define CKP_MCX_SPK   (3UL)
+#define CKP_MCX_MKFC  (4UL)
+#define CKP_MCX_MSCCK (5UL)
+#define CKP_MCX_MUSIK (6UL)
+
+/* ---- Key status (CKA_MCX_STATUS) -------------------------------------- */
+#define CKS_MCX_ACTIVE	(0UL)
+#define CKS_MCX_REVOKED (1UL)
+
+/* ---- Mechanisms -------------------------------------------------------- */
+#define CKM_MCX_KEY_GEN	     (CKM_MCX_BASE + 0x01UL)
+#define CKM_MCX_SAKKE	     (CKM_MCX_BASE + 0x02UL)
+#define CKM_MCX_ECCSI	     (CKM_MCX_BASE + 0x03UL)
+#define CKM_MCX_MIKEY_SAKKE  (CKM_MCX_BASE + 0x04UL)
+#define CKM_MCX_XPK_WRAP     (CKM_MCX_BASE + 0x05UL)
+#define CKM_MCX_RGK_SEED_GEN (CKM_MCX_BASE + 0x06UL)
+#define CKM_MCX_RGK_DERIVE   (CKM_MCX_BASE + 0x07UL)
+/* KMS role */
+#define CKM_MCX_KMS_KEY_GEN (CKM_MCX_BASE + 0x10UL)
+#define CKM_MCX_KMS_ISSUE   (CKM_MCX_BASE + 0x11UL)
+
+/* ---- Return values ----------------------------------------------------- */
+#define CKR_MCX_SIGNATURE_INVALID     (CKR_MCX_BASE + 0x01UL)
+#define CKR_MCX_DECAPSULATION_FAILED  (CKR_MCX_BASE + 0x02UL)
+#define CKR_MCX_PARAMETERS_INVALID    (CKR_MCX_BASE + 0x03UL)
+#define CKR_MCX_UNKNOWN_KMS	      (CKR_MCX_BASE + 0x04UL)
+#define CKR_MCX_NO_RECEIVER_KEY	      (CKR_MCX_BASE + 0x05UL)
+#define CKR_MCX_DUPLICATE_KEY_ID      (CKR_MCX_BASE + 0x06UL)
+#define CKR_MCX_SENDER_NOT_AUTHORISED (CKR_MCX_BASE + 0x07UL)
+#define CKR_MCX_KEY_REVOKED	      (CKR_MCX_BASE + 0x08UL)
+#define CKR_MCX_KEY_VALIDATION_FAILED (CKR_MCX_BASE + 0x09UL)
+#define CKR_MCX_MESSAGE_MALFORMED     (CKR_MCX_BASE + 0x0aUL)
+#define CKR_MCX_MESSAGE_TOO_OLD	      (CKR_MCX_BASE + 0x0bUL)
+#define CKR_MCX_MESSAGE_IN_FUTURE     (CKR_MCX_BASE + 0x0cUL)
+#define CKR_MCX_KEY_PERIOD_INVALID    (CKR_MCX_BASE + 0x0dUL)
+#define CKR_MCX_UID_MISMATCH	      (CKR_MCX_BASE + 0x0eUL)
+#define CKR_MCX_REGROUP_ENDED	      (CKR_MCX_BASE + 0x0fUL)
+
+/* ---- Audit records -----------------------------------------------------
+ * The token's append-only audit log is readable through PKCS#11 as
+ * read-only objects of class CKO_MCX_AUDIT_RECORD.  They are returned by
+ * C_FindObjects only when the template names that class explicitly, so they
+ * never mix with keys.  Each record carries its hash-chain link:
+ *   hash_n = SHA-256( hash_(n-1) || encoding_n ),  hash_0's predecessor = 32 x
+ * 0x00 encoding = seq(8) || time(8) || pid(8) || user_type(8) || mechanism(8)
+ * || rv(8) || len(2) function || len(2) unique_id || len(2) label (integers
+ * unsigned big-endian, lengths 2 octets big-endian, strings UTF-8, user_type =
+ * CK_UNAVAILABLE_INFORMATION when nobody is logged in, mechanism =
+ * CK_UNAVAILABLE_INFORMATION when none applies), so that any client (the admin
+ * tool's `audit verify`) can check the chain. */
+#define CKO_MCX_AUDIT_RECORD	(CKO_VENDOR_DEFINED | MCX_VENDOR_TAG | 0x01UL)
+#define CKA_MCX_AUDIT_SEQ	(CKA_MCX_BASE + 0x40UL) /* CK_ULONG */
+#define CKA_MCX_AUDIT_TIME	(CKA_MCX_BASE + 0x41UL) /* CK_ULONG Unix time */
+#define CKA_MCX_AUDIT_PID	(CKA_MCX_BASE + 0x42UL) /* CK_ULONG */
+#define CKA_MCX_AUDIT_USER_TYPE (CKA_MCX_BASE + 0x43UL) /* CK_ULONG */
+#define CKA_MCX_AUDIT_FUNCTION	(CKA_MCX_BASE + 0x44UL) /* UTF-8, "C_Login" */
+#define CKA_MCX_AUDIT_MECHANISM (CKA_MCX_BASE + 0x45UL) /* CK_ULONG */
+#define CKA_MCX_AUDIT_OBJECT_ID                                                \
+	(CKA_MCX_BASE + 0x46UL) /* UTF-8 CKA_UNIQUE_ID */
+#define CKA_MCX_AUDIT_LABEL	(CKA_MCX_BASE + 0x47UL) /* UTF-8 */
+#define CKA_MCX_AUDIT_RV	(CKA_MCX_BASE + 0x48UL) /* CK_ULONG, the CKR */
+#define CKA_MCX_AUDIT_PREV_HASH (CKA_MCX_BASE + 0x49UL) /* 32 octets */
+#define CKA_MCX_AUDIT_HASH	(CKA_MCX_BASE + 0x4aUL) /* 32 octets */
+
+#endif /* MCXHSM_PKCS11_MCX_H */

@@ -1,0 +1,1 @@
+# mechanisms/eccsi: (fragment owned by the eccsi family)

@@ -1,0 +1,1 @@
+# mechanisms/sakke: (fragment owned by the sakke family)

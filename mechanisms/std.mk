@@ -1,0 +1,1 @@
+# mechanisms/std: (fragment owned by the std family)

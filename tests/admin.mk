@@ -1,0 +1,1 @@
+# tests/admin.mk: tests of the admin area

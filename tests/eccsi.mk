@@ -1,0 +1,1 @@
+# tests/eccsi.mk: tests of the eccsi area

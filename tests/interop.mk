@@ -1,0 +1,1 @@
+# tests/interop.mk: tests of the interop area

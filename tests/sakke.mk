@@ -1,0 +1,1 @@
+# tests/sakke.mk: tests of the sakke area

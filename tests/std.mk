@@ -1,0 +1,1 @@
+# tests/std.mk: tests of the std area

@@ -1,0 +1,1 @@
+# tests/token.mk: tests of the token area

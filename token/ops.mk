@@ -1,0 +1,1 @@
+# token/ops.mk
