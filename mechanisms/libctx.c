@@ -7,6 +7,9 @@
 static pthread_mutex_t libctx_lock = PTHREAD_MUTEX_INITIALIZER;
 static OSSL_LIB_CTX *libctx;
 static OSSL_PROVIDER *default_provider;
+/* mcx_libctx_atfree() callbacks */
+static void (*atfree_fns[8])(void);
+static size_t n_atfree;
 
 OSSL_LIB_CTX *mcx_libctx(void)
 {
@@ -33,9 +36,24 @@ OSSL_LIB_CTX *mcx_libctx(void)
 	return ctx;
 }
 
+void mcx_libctx_atfree(void (*fn)(void))
+{
+	size_t i = 0;
+
+	pthread_mutex_lock(&libctx_lock);
+	for (i = 0; i < n_atfree && atfree_fns[i] != fn; i++)
+		;
+	if (i == n_atfree &&
+	    n_atfree < sizeof(atfree_fns) / sizeof(*atfree_fns))
+		atfree_fns[n_atfree++] = fn;
+	pthread_mutex_unlock(&libctx_lock);
+}
+
 void mcx_libctx_free(void)
 {
 	pthread_mutex_lock(&libctx_lock);
+	for (size_t i = 0; i < n_atfree; i++)
+		atfree_fns[i]();
 	if (default_provider != NULL)
 		OSSL_PROVIDER_unload(default_provider);
 	default_provider = NULL;

@@ -1,1 +1,17 @@
-# tests/admin.mk: tests of the admin area
+# tests/admin.mk: tests of the admin tool (admin/mcxhsm), run as a user
+# would run it.  softhsm.sh proves it is a plain PKCS#11 client (SoftHSMv2);
+# module.sh runs the same suite plus the audit checks against our module;
+# demo.sh runs tests/demo/demo.sh (./quickstart demo) twice.
+TESTS += \
+	tests/admin/softhsm.sh \
+	tests/admin/module.sh \
+	tests/admin/demo.sh
+EXTRA_DIST += \
+	tests/admin/lib.sh \
+	tests/admin/p11helper.py \
+	tests/admin/pty_run.py \
+	tests/admin/softhsm.sh \
+	tests/admin/module.sh \
+	tests/admin/demo.sh \
+	tests/demo/demo.sh \
+	tests/demo/demo_p11.py

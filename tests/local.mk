@@ -12,6 +12,7 @@ EXTRA_DIST += tests/vectors
 
 # One fragment per area; each appends to TESTS / check_PROGRAMS / BENCH_PROGRAMS.
 include tests/sakke.mk
+include tests/ct.mk
 include tests/eccsi.mk
 include tests/std.mk
 include tests/store.mk

@@ -1,1 +1,14 @@
-# token/ops.mk
+# token/ops.mk: the token's cryptographic operations (engineer M): the
+# mechanism table, the crypto entry points and the standard mechanisms'
+# handlers.  Add a mechanism as a row in ops_mech.c plus a handler file.
+token_libmcxtoken_la_SOURCES += \
+	token/ops_internal.h \
+	token/ops_mech.c \
+	token/ops_crypt.c \
+	token/ops_gcm.c \
+	token/ops_sign.c \
+	token/ops_sig_std.c \
+	token/ops_digest.c \
+	token/ops_keygen.c \
+	token/ops_wrap.c \
+	token/ops_random.c

@@ -15,6 +15,28 @@
  * Thread safety: one struct mcx_store may be used from several threads (it
  * serialises internally); several processes may open the same file.
  * Every function returns a CK_RV.
+ *
+ * Notes for the core (engineer S, store owner), all additions only:
+ * - Object identity / AAD: an object's CKA_UNIQUE_ID when the attribute
+ *   list carries one (1..64 octets, no NUL; duplicates give
+ *   CKR_ATTRIBUTE_VALUE_INVALID), else 32 random hex digits the store
+ *   keeps.  update may not change CKA_UNIQUE_ID (CKR_ATTRIBUTE_READ_ONLY).
+ * - Indexed attributes (the list at mcx_store_object_find) must not be
+ *   flagged secret (CKR_ARGUMENTS_BAD): they live in clear index columns.
+ * - insert/update with a secret attribute and key == NULL:
+ *   CKR_USER_NOT_LOGGED_IN.  Ids are never reused after a delete.
+ * - Audit: seq starts at 0 (the record called hash_0 in pkcs11-mcx.h);
+ *   time == 0 / pid == 0 in an appended record mean "now" / getpid();
+ *   function NULL is stored as "".  audit_each's callback must not call
+ *   the store (the store's lock is held).
+ * - Busy database past the 10 s timeout, I/O errors: CKR_DEVICE_ERROR;
+ *   a file that is not a token database: CKR_TOKEN_NOT_RECOGNIZED.
+ * - Login/set_pin/init_token run PBKDF2 (600,000 iterations, ~0.2 s)
+ *   without holding the store's lock.
+ * - fork(): the child must open its own store; mcx_store_close() in the
+ *   child frees the parent's struct without touching its connection.
+ *   Close every store before mcx_libctx_free() (the store caches
+ *   algorithms fetched from that context).
  */
 #ifndef MCX_TOKEN_STORE_H
 #define MCX_TOKEN_STORE_H
@@ -63,6 +85,11 @@ typedef int64_t mcx_store_id;
 CK_RV mcx_store_open(const char *path, uint32_t max_failures,
 		     struct mcx_store **out);
 void mcx_store_close(struct mcx_store *st);
+/* Durability (config key `sync`): false (default) = WAL with
+ * synchronous=NORMAL, a killed process never loses a committed change but
+ * a power loss may lose the last ones; true = synchronous=FULL, one
+ * fdatasync per change (see store_sqlite.c for measured rates). */
+CK_RV mcx_store_set_sync_full(struct mcx_store *st, bool full);
 
 CK_RV mcx_store_token_info(struct mcx_store *st,
 			   struct mcx_store_token_info *out);
@@ -154,5 +181,11 @@ CK_RV mcx_store_audit_each(struct mcx_store *st, uint64_t first, uint64_t max,
 				       void *arg),
 			   void *arg);
 CK_RV mcx_store_audit_count(struct mcx_store *st, uint64_t *count);
+/* Recompute the whole chain (tests; the admin tool verifies through
+ * PKCS#11).  CKR_OK, or CKR_DATA_INVALID with *bad_seq = the first record
+ * that does not verify (wrong seq, prev_hash or hash).  *count (may be
+ * NULL) gets the number of records that verified. */
+CK_RV mcx_store_audit_verify(struct mcx_store *st, uint64_t *count,
+			     uint64_t *bad_seq);
 
 #endif /* MCX_TOKEN_STORE_H */

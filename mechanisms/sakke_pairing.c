@@ -1,0 +1,387 @@
+/*
+ * Reduced Tate pairing for SAKKE (RFC 6508 §3.2, MCX-REFERENCE.md §3.5),
+ * Miller loop over the NAF of q - 1 with Jacobian coordinates, and its
+ * tabulated form for a fixed first argument (a receiver's own RSK).
+ */
+#include "mechanisms/sakke_pairing.h"
+
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common/wipe.h"
+
+#define NAF_MAX 1026
+
+/* NAF of q - 1, most significant digit first (public constant). */
+static signed char naf[NAF_MAX];
+static size_t naf_len;
+static size_t naf_steps; /* doublings + additions after the top digit */
+static pthread_once_t naf_once = PTHREAD_ONCE_INIT;
+
+static void init_naf(void)
+{
+	const struct mcx_fp1024_mod *qm = mcx_fp1024_mod_q();
+	uint64_t k[MCX_FP1024_LIMBS + 1] = {0};
+	signed char rev[NAF_MAX];
+	size_t n = 0;
+	int nonzero = 1;
+
+	memcpy(k, qm->m, sizeof(qm->m));
+	k[0] -= 1; /* q is odd: no borrow */
+	while (nonzero) {
+		signed char d = 0;
+
+		if (k[0] & 1) {
+			d = (signed char)(2 - (int)(k[0] & 3));
+			/* k -= d: d = 1 clears bit 0; d = -1 adds 1 */
+			if (d == 1) {
+				k[0] -= 1;
+			} else {
+				for (int i = 0; i <= MCX_FP1024_LIMBS; i++)
+					if (++k[i] != 0)
+						break;
+			}
+		}
+		rev[n++] = d;
+		for (int i = 0; i < MCX_FP1024_LIMBS; i++)
+			k[i] = (k[i] >> 1) | (k[i + 1] << 63);
+		k[MCX_FP1024_LIMBS] >>= 1;
+		nonzero = 0;
+		for (int i = 0; i <= MCX_FP1024_LIMBS; i++)
+			nonzero |= k[i] != 0;
+	}
+	naf_len = n;
+	naf_steps = 0;
+	for (size_t i = 0; i < n; i++) {
+		naf[i] = rev[n - 1 - i];
+		if (i > 0)
+			naf_steps += 1 + (naf[i] != 0);
+	}
+}
+
+/* One line value (a Qx + b) + i (c Qy), before evaluation at Q. */
+struct line {
+	struct mcx_fp1024 a;
+	struct mcx_fp1024 b;
+	struct mcx_fp1024 c;
+};
+
+struct jac {
+	struct mcx_fp1024 X;
+	struct mcx_fp1024 Y;
+	struct mcx_fp1024 Z;
+};
+
+/* C = 2C (a = -3, "dbl-2001-b"), and the tangent at C, evaluated at
+ * psi(Q) = (-Qx, i Qy) and scaled by 2 Y Z^3 (an F_p factor):
+ *   alpha = 3 (X - Z^2)(X + Z^2)
+ *   t = alpha (Qx Z^2 + X) - 2 Y^2 + i (2 Y Z) Z^2 Qy
+ * (for Z = 1 this is MCX-REFERENCE §3.5's 3(Cx^2 - 1)(Qx + Cx) - 2 Cy^2,
+ * 2 Cy Qy). */
+static void dbl_step(struct jac *c, struct line *l,
+		     const struct mcx_sakke_aff *q, struct mcx_fp2 *ev)
+{
+	const struct mcx_fp1024_mod *p = mcx_fp1024_mod_p();
+	struct mcx_fp1024 delta;
+	struct mcx_fp1024 gamma;
+	struct mcx_fp1024 beta;
+	struct mcx_fp1024 alpha;
+	struct mcx_fp1024 s;
+	struct mcx_fp1024 t;
+
+	mcx_fp1024_sqr(p, &delta, &c->Z);
+	mcx_fp1024_sqr(p, &gamma, &c->Y);
+	mcx_fp1024_mul(p, &beta, &c->X, &gamma);
+	mcx_fp1024_sub(p, &s, &c->X, &delta);
+	mcx_fp1024_add(p, &t, &c->X, &delta);
+	mcx_fp1024_mul(p, &alpha, &s, &t);
+	mcx_fp1024_dbl(p, &s, &alpha);
+	mcx_fp1024_add(p, &alpha, &alpha, &s);
+
+	/* line: a = alpha Z^2, b = alpha X - 2 gamma, c = (2 Y Z) Z^2; or,
+	 * evaluated at once (q != NULL, one multiplication fewer):
+	 * alpha (Qx Z^2 + X) - 2 gamma */
+	if (q != NULL) {
+		mcx_fp1024_mul(p, &s, &delta, &q->x);
+		mcx_fp1024_add(p, &s, &s, &c->X);
+		mcx_fp1024_mul(p, &ev->x1, &alpha, &s);
+		mcx_fp1024_dbl(p, &s, &gamma);
+		mcx_fp1024_sub(p, &ev->x1, &ev->x1, &s);
+	} else {
+		mcx_fp1024_mul(p, &l->a, &alpha, &delta);
+		mcx_fp1024_mul(p, &l->b, &alpha, &c->X);
+		mcx_fp1024_dbl(p, &s, &gamma);
+		mcx_fp1024_sub(p, &l->b, &l->b, &s);
+	}
+
+	/* Z3 = (Y + Z)^2 - gamma - delta = 2 Y Z */
+	mcx_fp1024_add(p, &s, &c->Y, &c->Z);
+	mcx_fp1024_sqr(p, &s, &s);
+	mcx_fp1024_sub(p, &s, &s, &gamma);
+	mcx_fp1024_sub(p, &c->Z, &s, &delta);
+	if (q != NULL) {
+		mcx_fp1024_mul(p, &s, &c->Z, &delta);
+		mcx_fp1024_mul(p, &ev->x2, &s, &q->y);
+	} else {
+		mcx_fp1024_mul(p, &l->c, &c->Z, &delta);
+	}
+	/* X3 = alpha^2 - 8 beta */
+	mcx_fp1024_dbl(p, &beta, &beta);
+	mcx_fp1024_dbl(p, &beta, &beta); /* 4 beta */
+	mcx_fp1024_sqr(p, &s, &alpha);
+	mcx_fp1024_dbl(p, &t, &beta);
+	mcx_fp1024_sub(p, &c->X, &s, &t);
+	/* Y3 = alpha (4 beta - X3) - 8 gamma^2 */
+	mcx_fp1024_sub(p, &s, &beta, &c->X);
+	mcx_fp1024_mul(p, &s, &alpha, &s);
+	mcx_fp1024_sqr(p, &t, &gamma);
+	mcx_fp1024_dbl(p, &t, &t);
+	mcx_fp1024_dbl(p, &t, &t);
+	mcx_fp1024_dbl(p, &t, &t);
+	mcx_fp1024_sub(p, &c->Y, &s, &t);
+
+	mcx_wipe(&delta, sizeof(delta));
+	mcx_wipe(&gamma, sizeof(gamma));
+	mcx_wipe(&beta, sizeof(beta));
+	mcx_wipe(&alpha, sizeof(alpha));
+	mcx_wipe(&s, sizeof(s));
+	mcx_wipe(&t, sizeof(t));
+}
+
+/* C = C + R' with R' = (Rx, ry) affine (ry = +-Ry), and the chord through
+ * C and R', evaluated at psi(Q), scaled by H Z with H = Rx Z^2 - X:
+ *   r = ry Z^3 - Y;  t = r (Qx + Rx) - ry H Z + i (H Z) Qy. */
+static void add_step(struct jac *c, struct line *l, const struct mcx_fp1024 *rx,
+		     const struct mcx_fp1024 *ry, const struct mcx_sakke_aff *q,
+		     struct mcx_fp2 *ev)
+{
+	const struct mcx_fp1024_mod *p = mcx_fp1024_mod_p();
+	struct mcx_fp1024 zz;
+	struct mcx_fp1024 h;
+	struct mcx_fp1024 r;
+	struct mcx_fp1024 hz;
+	struct mcx_fp1024 hh;
+	struct mcx_fp1024 hhh;
+	struct mcx_fp1024 v;
+	struct mcx_fp1024 s;
+
+	mcx_fp1024_sqr(p, &zz, &c->Z);
+	mcx_fp1024_mul(p, &h, rx, &zz);
+	mcx_fp1024_sub(p, &h, &h, &c->X);
+	mcx_fp1024_mul(p, &zz, &zz, &c->Z);
+	mcx_fp1024_mul(p, &r, ry, &zz);
+	mcx_fp1024_sub(p, &r, &r, &c->Y);
+	mcx_fp1024_mul(p, &hz, &h, &c->Z);
+
+	/* line: a = r, b = r Rx - ry H Z, c = H Z; or evaluated at once:
+	 * r (Qx + Rx) - ry H Z, H Z Qy */
+	if (q != NULL) {
+		mcx_fp1024_add(p, &s, &q->x, rx);
+		mcx_fp1024_mul(p, &ev->x1, &r, &s);
+		mcx_fp1024_mul(p, &s, ry, &hz);
+		mcx_fp1024_sub(p, &ev->x1, &ev->x1, &s);
+		mcx_fp1024_mul(p, &ev->x2, &hz, &q->y);
+	} else {
+		l->a = r;
+		mcx_fp1024_mul(p, &l->b, &r, rx);
+		mcx_fp1024_mul(p, &s, ry, &hz);
+		mcx_fp1024_sub(p, &l->b, &l->b, &s);
+		l->c = hz;
+	}
+
+	mcx_fp1024_sqr(p, &hh, &h);
+	mcx_fp1024_mul(p, &hhh, &hh, &h);
+	mcx_fp1024_mul(p, &v, &c->X, &hh);
+	/* X3 = r^2 - H^3 - 2V; Y3 = r (V - X3) - Y H^3; Z3 = Z H */
+	mcx_fp1024_sqr(p, &s, &r);
+	mcx_fp1024_sub(p, &s, &s, &hhh);
+	mcx_fp1024_sub(p, &s, &s, &v);
+	mcx_fp1024_sub(p, &c->X, &s, &v);
+	mcx_fp1024_sub(p, &s, &v, &c->X);
+	mcx_fp1024_mul(p, &s, &r, &s);
+	mcx_fp1024_mul(p, &v, &c->Y, &hhh);
+	mcx_fp1024_sub(p, &c->Y, &s, &v);
+	c->Z = hz;
+
+	mcx_wipe(&zz, sizeof(zz));
+	mcx_wipe(&h, sizeof(h));
+	mcx_wipe(&r, sizeof(r));
+	mcx_wipe(&hz, sizeof(hz));
+	mcx_wipe(&hh, sizeof(hh));
+	mcx_wipe(&hhh, sizeof(hhh));
+	mcx_wipe(&v, sizeof(v));
+	mcx_wipe(&s, sizeof(s));
+}
+
+static void final_exp(struct mcx_fp2 *f)
+{
+	/* c = (p + 1)/q = 4; the (p - 1) part of the reduced Tate exponent
+	 * is implicit in the PF_p representation. */
+	mcx_fp2_sqr(f, f);
+	mcx_fp2_sqr(f, f);
+}
+
+void mcx_sakke_pairing_pf(struct mcx_fp2 *f, const struct mcx_sakke_aff *r,
+			  const struct mcx_sakke_aff *q)
+{
+	const struct mcx_fp1024_mod *p = mcx_fp1024_mod_p();
+	struct jac c;
+	struct mcx_fp2 t;
+	struct mcx_fp2 v;
+	struct mcx_fp1024 nry;
+
+	pthread_once(&naf_once, init_naf);
+	c.X = r->x;
+	c.Y = r->y;
+	c.Z = p->one;
+	mcx_fp1024_neg(p, &nry, &r->y);
+	mcx_fp2_set_one(&v);
+	for (size_t i = 1; i < naf_len; i++) {
+		dbl_step(&c, NULL, q, &t);
+		mcx_fp2_sqr(&v, &v);
+		mcx_fp2_mul(&v, &v, &t);
+		if (naf[i] != 0) { /* public: a digit of q - 1 */
+			add_step(&c, NULL, &r->x, naf[i] > 0 ? &r->y : &nry, q,
+				 &t);
+			mcx_fp2_mul(&v, &v, &t);
+		}
+	}
+	final_exp(&v);
+	*f = v;
+	mcx_wipe(&c, sizeof(c));
+	mcx_wipe(&t, sizeof(t));
+	mcx_wipe(&v, sizeof(v));
+	mcx_wipe(&nry, sizeof(nry));
+}
+
+/* Table: per step (A, B) with the line (A Qx + B) + i Qy. */
+struct mcx_sakke_pairing_table {
+	size_t n;
+	struct mcx_fp1024 (*ab)[2];
+};
+
+size_t mcx_sakke_pairing_table_size(void)
+{
+	pthread_once(&naf_once, init_naf);
+	return sizeof(struct mcx_sakke_pairing_table) +
+	       naf_steps * 2 * sizeof(struct mcx_fp1024);
+}
+
+struct mcx_sakke_pairing_table *
+mcx_sakke_pairing_table_new(const struct mcx_sakke_aff *a)
+{
+	const struct mcx_fp1024_mod *p = mcx_fp1024_mod_p();
+	struct mcx_sakke_pairing_table *tab = NULL;
+	struct line *lines = NULL;
+	struct mcx_fp1024 *pre = NULL;
+	struct mcx_fp1024 inv;
+	struct mcx_fp1024 ci;
+	struct mcx_fp1024 nay;
+	struct jac c;
+	size_t k = 0;
+
+	pthread_once(&naf_once, init_naf);
+	tab = calloc(1, sizeof(*tab));
+	lines = calloc(naf_steps, sizeof(*lines));
+	pre = calloc(naf_steps, sizeof(*pre));
+	if (tab == NULL || lines == NULL || pre == NULL)
+		goto fail;
+	tab->ab = calloc(naf_steps, sizeof(*tab->ab));
+	if (tab->ab == NULL)
+		goto fail;
+	tab->n = naf_steps;
+
+	/* The Miller loop of a, recording the unevaluated lines. */
+	c.X = a->x;
+	c.Y = a->y;
+	c.Z = p->one;
+	mcx_fp1024_neg(p, &nay, &a->y);
+	for (size_t i = 1; i < naf_len; i++) {
+		dbl_step(&c, &lines[k++], NULL, NULL);
+		if (naf[i] != 0)
+			add_step(&c, &lines[k++], &a->x,
+				 naf[i] > 0 ? &a->y : &nay, NULL, NULL);
+	}
+	/* Normalise every line by its c (an F_p factor, invisible in PF_p)
+	 * with one inversion: Montgomery's simultaneous inversion. */
+	pre[0] = lines[0].c;
+	for (k = 1; k < naf_steps; k++)
+		mcx_fp1024_mul(p, &pre[k], &pre[k - 1], &lines[k].c);
+	mcx_fp1024_inv(p, &inv, &pre[naf_steps - 1]);
+	for (k = naf_steps; k-- > 0;) {
+		if (k > 0) {
+			mcx_fp1024_mul(p, &ci, &inv, &pre[k - 1]);
+			mcx_fp1024_mul(p, &inv, &inv, &lines[k].c);
+		} else {
+			ci = inv;
+		}
+		mcx_fp1024_mul(p, &tab->ab[k][0], &lines[k].a, &ci);
+		mcx_fp1024_mul(p, &tab->ab[k][1], &lines[k].b, &ci);
+	}
+	goto done;
+fail:
+	mcx_sakke_pairing_table_free(tab);
+	tab = NULL;
+done:
+	if (lines != NULL)
+		mcx_wipe_free(lines, naf_steps * sizeof(*lines));
+	if (pre != NULL)
+		mcx_wipe_free(pre, naf_steps * sizeof(*pre));
+	mcx_wipe(&inv, sizeof(inv));
+	mcx_wipe(&ci, sizeof(ci));
+	mcx_wipe(&nay, sizeof(nay));
+	mcx_wipe(&c, sizeof(c));
+	return tab;
+}
+
+void mcx_sakke_pairing_table_free(struct mcx_sakke_pairing_table *t)
+{
+	if (t == NULL)
+		return;
+	if (t->ab != NULL)
+		mcx_wipe_free(t->ab, t->n * sizeof(*t->ab));
+	mcx_wipe_free(t, sizeof(*t));
+}
+
+void mcx_sakke_pairing_table_eval(struct mcx_fp2 *f,
+				  const struct mcx_sakke_pairing_table *t,
+				  const struct mcx_sakke_aff *q)
+{
+	const struct mcx_fp1024_mod *p = mcx_fp1024_mod_p();
+	struct mcx_fp2 v;
+	struct mcx_fp2 l;
+	struct mcx_fp1024 l2;
+	struct mcx_fp1024 yy;
+	size_t k = 0;
+
+	/* Every tabulated line is (A Qx + B) + i Qy: the same imaginary part,
+	 * so the product of a doubling line and an addition line is
+	 * (l1 l2 - Qy^2) + i Qy (l1 + l2), two multiplications instead of
+	 * three. */
+	mcx_fp1024_sqr(p, &yy, &q->y);
+	mcx_fp2_set_one(&v);
+	for (size_t i = 1; i < naf_len; i++) {
+		mcx_fp1024_mul(p, &l.x1, &t->ab[k][0], &q->x);
+		mcx_fp1024_add(p, &l.x1, &l.x1, &t->ab[k][1]);
+		k++;
+		if (naf[i] != 0) {
+			mcx_fp1024_mul(p, &l2, &t->ab[k][0], &q->x);
+			mcx_fp1024_add(p, &l2, &l2, &t->ab[k][1]);
+			k++;
+			mcx_fp1024_add(p, &l.x2, &l.x1, &l2);
+			mcx_fp1024_mul(p, &l.x2, &l.x2, &q->y);
+			mcx_fp1024_mul(p, &l.x1, &l.x1, &l2);
+			mcx_fp1024_sub(p, &l.x1, &l.x1, &yy);
+		} else {
+			l.x2 = q->y;
+		}
+		mcx_fp2_sqr(&v, &v);
+		mcx_fp2_mul(&v, &v, &l);
+	}
+	final_exp(&v);
+	*f = v;
+	mcx_wipe(&v, sizeof(v));
+	mcx_wipe(&l, sizeof(l));
+	mcx_wipe(&l2, sizeof(l2));
+}

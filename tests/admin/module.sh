@@ -1,0 +1,77 @@
+#!/bin/bash
+# The admin tool against our module: the generic suite (tests/admin/lib.sh),
+# then the audit log: failed logins recorded, show/--last/--json, verify,
+# and a database edited behind the module's back (sqlite3 CLI) makes
+# `audit verify` exit 1 naming the first broken record.
+set -eu
+. "${MCXHSM_SRCDIR:?}/tests/admin/lib.sh"
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+mkdir "$work/tokens"
+printf 'token_dir = %s\n' "$work/tokens" >"$work/mcxhsm.conf"
+export MCXHSM_CONF="$work/mcxhsm.conf"
+
+# The bootstrap placeholder module (C_GetFunctionList not supported) cannot
+# run anything yet; any other failure to load is a failure.
+if ! "$TOOL" token info >"$work/out" 2>"$work/err"; then
+	if grep -q 'C_GetFunctionList: CKR_FUNCTION_NOT_SUPPORTED' "$work/err"; then
+		echo "SKIP: the module is the bootstrap placeholder" >&2
+		exit 77
+	fi
+fi
+
+generic_suite
+
+# The failed login of generic_suite and the token's life are audited
+# (read here logged in; the other audit commands read without a PIN).
+expect_rc 0 "$TOOL" --pin-file "$work/new.pin" audit show --json
+cp "$work/out" "$work/audit.json"
+json_check "$work/audit.json" 'any(r["function"] == "C_Login" and r["rv"] == "CKR_PIN_INCORRECT" for r in d)'
+json_check "$work/audit.json" 'any(r["function"] == "C_InitToken" and r["rv"] == "CKR_OK" for r in d)'
+json_check "$work/audit.json" '[r["seq"] for r in d] == sorted(r["seq"] for r in d)'
+for secret in user-pin-1234 user-pin-5678 so-pin-1234 \
+	000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f; do
+	! grep -q "$secret" "$work/audit.json" || fail "audit shows $secret"
+done
+expect_rc 0 "$TOOL" audit show --last 2 --json
+json_check "$work/out" 'len(d) == 2 and d[-1]["seq"] > d[0]["seq"]'
+expect_rc 0 "$TOOL" audit show
+grep -q 'C_Login .*CKR_PIN_INCORRECT' "$work/out" || fail "audit show text"
+expect_rc 2 "$TOOL" audit show --last x
+expect_rc 0 "$TOOL" audit verify
+grep -q '^audit chain ok' "$work/out" || fail "audit verify output"
+
+# Tampering: the token database is the SQLite file in the token directory.
+db=
+for f in "$work/tokens"/* "$work/tokens"/*/*; do
+	[ -f "$f" ] && [ "$(head -c 15 "$f" 2>/dev/null)" = "SQLite format 3" ] &&
+		{ db=$f; break; }
+done
+[ -n "$db" ] || fail "no SQLite database under $work/tokens"
+command -v sqlite3 >/dev/null || { echo "SKIP: no sqlite3 CLI" >&2; exit 77; }
+cp -a "$work/tokens" "$work/tokens.orig"
+seq=$(sqlite3 "$db" 'SELECT min(seq) + 2 FROM audit')
+
+# 1. an edited record (the append-only trigger dropped first, as an
+#    attacker with the file would)
+sqlite3 "$db" "DROP TRIGGER IF EXISTS audit_no_update;
+	UPDATE audit SET label = 'tampered' WHERE seq = $seq;"
+expect_rc 1 "$TOOL" audit verify
+grep -q "audit chain broken at seq $seq\$" "$work/err" ||
+	fail "edited record: $(cat "$work/err")"
+
+# 2. a record deleted from the middle
+rm -rf "$work/tokens"
+cp -a "$work/tokens.orig" "$work/tokens"
+sqlite3 "$db" "DROP TRIGGER IF EXISTS audit_no_delete;
+	DELETE FROM audit WHERE seq = $seq;"
+expect_rc 1 "$TOOL" audit verify
+grep -q "audit chain broken at seq $((seq + 1)) (record $seq missing)" "$work/err" ||
+	fail "deleted record: $(cat "$work/err")"
+
+# 3. the untouched copy still verifies (no PIN needed to audit)
+rm -rf "$work/tokens"
+cp -a "$work/tokens.orig" "$work/tokens"
+expect_rc 0 env -u MCXHSM_PIN "$TOOL" audit verify
+echo "admin tool against mcxhsm: ok"

@@ -1,0 +1,52 @@
+/*
+ * The module's configuration: the file named by the environment variable
+ * MCXHSM_CONF, lines of `key = value` ('#' starts a comment line, blank
+ * lines ignored, a value may be "double-quoted").  Keys:
+ *   token_dir        = DIR   one SQLite file per token (relative: to the
+ *                            config file's directory)
+ *   max_pin_failures = N     1..1000, default 10 (applied at C_InitToken)
+ *   log_file         = FILE  default: stderr
+ *   log_level        = error|warn|info|debug, default error
+ *   sync             = normal|full, default normal: call
+ *                      mcx_store_set_sync_full(st, cfg->sync_full) after
+ *                      mcx_store_open (token/store.h says what each costs)
+ * Without MCXHSM_CONF (unset or empty): token_dir is
+ * $XDG_DATA_HOME/mcxhsm/tokens, else ~/.local/share/mcxhsm/tokens.
+ *
+ * Agreement with the front end (C_Initialize): an unreadable file, an
+ * unknown key or a bad value is logged (mcx_log, file and line named) and
+ * mcx_config_load returns CKR_GENERAL_ERROR, which C_Initialize returns as
+ * is; CKR_HOST_MEMORY when out of memory.  Never a crash.
+ */
+#ifndef MCX_TOKEN_CONFIG_H
+#define MCX_TOKEN_CONFIG_H
+
+#include "token/log.h"
+
+#include <mcxhsm/pkcs11.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+struct mcx_config {
+	char *token_dir; /* absolute or as given; never NULL */
+	uint32_t max_pin_failures;
+	char *log_file; /* NULL: stderr */
+	enum mcx_log_level log_level;
+	bool sync_full; /* sync = full */
+	char *path;	/* the file read, NULL for the defaults */
+};
+
+/* From $MCXHSM_CONF, or the defaults when it is unset or empty. */
+CK_RV mcx_config_load(struct mcx_config **out);
+/* From one file. */
+CK_RV mcx_config_load_file(const char *path, struct mcx_config **out);
+void mcx_config_free(struct mcx_config *cfg);
+
+/* mcx_log_configure() with the config's level and file; CKR_GENERAL_ERROR
+ * (message on stderr) when the log file cannot be opened. */
+CK_RV mcx_config_apply_log(const struct mcx_config *cfg);
+
+/* Create token_dir (and missing parents) with mode 0700 if absent. */
+CK_RV mcx_config_make_token_dir(const struct mcx_config *cfg);
+
+#endif /* MCX_TOKEN_CONFIG_H */

@@ -1,0 +1,707 @@
+/*
+ * Token objects in the SQLite store: one row per object with the indexed
+ * attributes as columns and the whole attribute list as one blob.
+ *
+ * Blob (all integers big-endian):
+ *   version(1) = 1 || count(4) || count x [ type(8) || flags(1) || len(4) ||
+ *   value(len) ]
+ * flags bit 0 = secret: value is IV(12) || AES-256-GCM ciphertext || tag(16)
+ * under the master key with AAD = unique_id (UTF-8) || type(8), so a
+ * ciphertext moved to another object or attribute fails to decrypt.
+ *
+ * Why a blob and not an attribute table: a load is one indexed row read and
+ * a store one row write (an object has 14-40 attributes); finds use the
+ * index columns only.  Measured with the sqlite3 shell on this machine
+ * class, 10,000 objects of 14 attributes, one transaction each, same
+ * indexes: blob 1.10 s to insert and 0.20 s for 20,000 random loads; an
+ * (object, type) WITHOUT ROWID attribute table 1.92 s and 0.34 s.
+ */
+#include "token/store_internal.h"
+
+#include "common/wipe.h"
+
+#include <mcxhsm/pkcs11-mcx.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define BLOB_VERSION	1u
+#define ATTR_HDR_LEN	13u /* type(8) flags(1) len(4) */
+#define FLAG_SECRET	0x01u
+#define UNIQUE_ID_MAX	64u
+#define AAD_MAX		(UNIQUE_ID_MAX + 8u)
+#define SECRET_OVERHEAD (MCX_STORE_GCM_IV_LEN + MCX_STORE_GCM_TAG_LEN)
+
+enum col_kind { COL_ULONG, COL_BOOL, COL_BLOB, COL_TEXT };
+
+/* The indexed columns, in find-bit order.  param = the SQL parameter number
+ * in STMT_OBJ_INSERT / STMT_OBJ_UPDATE and in built find statements. */
+static const struct {
+	CK_ATTRIBUTE_TYPE type;
+	const char *column;
+	enum col_kind kind;
+	int param;
+} index_cols[MCX_STORE_FIND_COLUMNS] = {
+    {CKA_UNIQUE_ID, "unique_id", COL_TEXT, 1},
+    {CKA_CLASS, "class", COL_ULONG, 2},
+    {CKA_KEY_TYPE, "key_type", COL_ULONG, 3},
+    {CKA_ID, "cka_id", COL_BLOB, 4},
+    {CKA_LABEL, "label", COL_BLOB, 5},
+    {CKA_MCX_KEY_ID, "mcx_key_id", COL_BLOB, 6},
+    {CKA_MCX_UK_ID, "mcx_uk_id", COL_BLOB, 7},
+    {CKA_MCX_USER_URI, "user_uri", COL_BLOB, 8},
+    {CKA_MCX_KMS_URI, "kms_uri", COL_BLOB, 9},
+    {CKA_PRIVATE, "private", COL_BOOL, 10},
+};
+
+static int index_col_of(CK_ATTRIBUTE_TYPE type)
+{
+	for (int i = 0; i < MCX_STORE_FIND_COLUMNS; i++)
+		if (index_cols[i].type == type)
+			return i;
+	return -1;
+}
+
+static void put_be(uint8_t *p, uint64_t v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		p[i] = (uint8_t)(v >> (8 * (n - 1 - i)));
+}
+
+static uint64_t get_be(const uint8_t *p, size_t n)
+{
+	uint64_t v = 0;
+
+	for (size_t i = 0; i < n; i++)
+		v = (v << 8) | p[i];
+	return v;
+}
+
+static size_t make_aad(uint8_t aad[AAD_MAX], const char *unique_id,
+		       CK_ATTRIBUTE_TYPE type)
+{
+	size_t len = strlen(unique_id);
+
+	memcpy(aad, unique_id, len);
+	put_be(aad + len, type, 8);
+	return len + 8;
+}
+
+/* Validate an attribute list; sets *need_key when one is secret. */
+static CK_RV check_attrs_list(const struct mcx_store_attr *attrs, size_t n,
+			      bool *need_key)
+{
+	*need_key = false;
+	if (n > 0 && attrs == NULL)
+		return CKR_ARGUMENTS_BAD;
+	if (n > 100000)
+		return CKR_ARGUMENTS_BAD;
+	for (size_t i = 0; i < n; i++) {
+		if (attrs[i].len > 0 && attrs[i].value == NULL)
+			return CKR_ARGUMENTS_BAD;
+		if (attrs[i].len > 0x7fffffffu - SECRET_OVERHEAD)
+			return CKR_ATTRIBUTE_VALUE_INVALID;
+		if (attrs[i].secret) {
+			/* an indexed value would sit in the clear in its
+			 * column: the core never marks those secret */
+			if (index_col_of(attrs[i].type) >= 0)
+				return CKR_ARGUMENTS_BAD;
+			*need_key = true;
+		}
+	}
+	return CKR_OK;
+}
+
+/* Serialise attrs, encrypting secret values for object unique_id. */
+static CK_RV build_blob(struct mcx_store *st, const struct mcx_master_key *key,
+			const char *unique_id,
+			const struct mcx_store_attr *attrs, size_t n,
+			uint8_t **blob, size_t *blob_len)
+{
+	CK_RV rv = CKR_OK;
+	size_t len = 5;
+	uint8_t *b = NULL;
+	uint8_t *p = NULL;
+	uint8_t aad[AAD_MAX];
+	size_t aad_len = 0;
+
+	for (size_t i = 0; i < n; i++)
+		len += ATTR_HDR_LEN + attrs[i].len +
+		       (attrs[i].secret ? SECRET_OVERHEAD : 0);
+	b = malloc(len);
+	if (b == NULL)
+		return CKR_HOST_MEMORY;
+	b[0] = BLOB_VERSION;
+	put_be(b + 1, n, 4);
+	p = b + 5;
+	for (size_t i = 0; i < n; i++) {
+		size_t vlen =
+		    attrs[i].len + (attrs[i].secret ? SECRET_OVERHEAD : 0);
+
+		put_be(p, attrs[i].type, 8);
+		p[8] = attrs[i].secret ? FLAG_SECRET : 0;
+		put_be(p + 9, vlen, 4);
+		p += ATTR_HDR_LEN;
+		if (attrs[i].secret) {
+			aad_len = make_aad(aad, unique_id, attrs[i].type);
+			rv =
+			    mcx_store_gcm_seal(st, key->octets, aad, aad_len,
+					       attrs[i].value, attrs[i].len, p);
+			if (rv != CKR_OK)
+				goto out;
+		} else if (attrs[i].len > 0) {
+			memcpy(p, attrs[i].value, attrs[i].len);
+		}
+		p += vlen;
+	}
+	*blob = b;
+	*blob_len = len;
+	b = NULL;
+out:
+	free(b); /* holds only ciphertext and public values */
+	return rv;
+}
+
+void mcx_store_attrs_free(struct mcx_store_attr *attrs, size_t n)
+{
+	if (attrs == NULL)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		if (attrs[i].secret)
+			mcx_wipe_free(attrs[i].value, attrs[i].len);
+		else
+			free(attrs[i].value);
+	}
+	free(attrs);
+}
+
+/* Parse a blob; secret values are decrypted with key, or left out when key
+ * is NULL.  A malformed blob or a failed tag is CKR_DEVICE_ERROR. */
+static CK_RV parse_blob(struct mcx_store *st, const struct mcx_master_key *key,
+			const char *unique_id, const uint8_t *b, size_t len,
+			struct mcx_store_attr **out, size_t *out_n)
+{
+	CK_RV rv = CKR_DEVICE_ERROR;
+	struct mcx_store_attr *attrs = NULL;
+	size_t count = 0;
+	size_t n = 0;
+	const uint8_t *p = b + 5;
+	const uint8_t *end = b + len;
+	uint8_t aad[AAD_MAX];
+	size_t aad_len = 0;
+
+	if (len < 5 || b[0] != BLOB_VERSION)
+		return CKR_DEVICE_ERROR;
+	count = (size_t)get_be(b + 1, 4);
+	if (count > (len - 5) / ATTR_HDR_LEN)
+		return CKR_DEVICE_ERROR;
+	attrs = calloc(count > 0 ? count : 1, sizeof(*attrs));
+	if (attrs == NULL)
+		return CKR_HOST_MEMORY;
+	for (size_t i = 0; i < count; i++) {
+		CK_ATTRIBUTE_TYPE type = 0;
+		bool secret = false;
+		size_t vlen = 0;
+
+		if ((size_t)(end - p) < ATTR_HDR_LEN)
+			goto out;
+		type = (CK_ATTRIBUTE_TYPE)get_be(p, 8);
+		secret = (p[8] & FLAG_SECRET) != 0;
+		vlen = (size_t)get_be(p + 9, 4);
+		p += ATTR_HDR_LEN;
+		if ((size_t)(end - p) < vlen)
+			goto out;
+		if (secret && key == NULL) {
+			p += vlen;
+			continue;
+		}
+		if (secret && vlen < SECRET_OVERHEAD)
+			goto out;
+		attrs[n].type = type;
+		attrs[n].secret = secret;
+		attrs[n].len = secret ? vlen - SECRET_OVERHEAD : vlen;
+		/* never a NULL value, so callers may memcpy even 0 octets */
+		attrs[n].value = malloc(attrs[n].len > 0 ? attrs[n].len : 1);
+		if (attrs[n].value == NULL) {
+			rv = CKR_HOST_MEMORY;
+			goto out;
+		}
+		n++;
+		if (secret) {
+			aad_len = make_aad(aad, unique_id, type);
+			rv = mcx_store_gcm_open(st, key->octets, aad, aad_len,
+						p, vlen, attrs[n - 1].value);
+			if (rv != CKR_OK) {
+				/* tampered, moved, or the wrong master key */
+				rv = rv == CKR_HOST_MEMORY ? rv
+							   : CKR_DEVICE_ERROR;
+				goto out;
+			}
+			rv = CKR_DEVICE_ERROR;
+		} else if (vlen > 0) {
+			memcpy(attrs[n - 1].value, p, vlen);
+		}
+		p += vlen;
+	}
+	if (p != end)
+		goto out;
+	*out = attrs;
+	*out_n = n;
+	attrs = NULL;
+	rv = CKR_OK;
+out:
+	mcx_store_attrs_free(attrs, n);
+	return rv;
+}
+
+/* Bind ?2..?10 (the indexed columns other than unique_id) from attrs. */
+static void bind_index(sqlite3_stmt *s, const struct mcx_store_attr *attrs,
+		       size_t n)
+{
+	for (int c = 1; c < MCX_STORE_FIND_COLUMNS; c++) {
+		const struct mcx_store_attr *a = NULL;
+		int param = index_cols[c].param;
+
+		for (size_t i = 0; i < n && a == NULL; i++)
+			if (attrs[i].type == index_cols[c].type)
+				a = &attrs[i];
+		if (a == NULL) {
+			sqlite3_bind_null(s, param);
+			continue;
+		}
+		switch (index_cols[c].kind) {
+		case COL_ULONG:
+			if (a->len == sizeof(CK_ULONG)) {
+				CK_ULONG v = 0;
+
+				memcpy(&v, a->value, sizeof(v));
+				sqlite3_bind_int64(s, param, (int64_t)v);
+			} else {
+				sqlite3_bind_null(s, param);
+			}
+			break;
+		case COL_BOOL:
+			if (a->len == sizeof(CK_BBOOL))
+				sqlite3_bind_int(s, param,
+						 *(const CK_BBOOL *)a->value !=
+						     CK_FALSE);
+			else
+				sqlite3_bind_null(s, param);
+			break;
+		default:
+			if (a->len == 0)
+				sqlite3_bind_zeroblob(s, param, 0);
+			else
+				sqlite3_bind_blob(s, param, a->value,
+						  (int)a->len, SQLITE_STATIC);
+			break;
+		}
+	}
+}
+
+/* The object's identity for AAD: its CKA_UNIQUE_ID when the core set one,
+ * else 32 random hex digits.  *given tells which. */
+static CK_RV object_identity(const struct mcx_store_attr *attrs, size_t n,
+			     char uid[UNIQUE_ID_MAX + 1], bool *given)
+{
+	CK_RV rv = CKR_OK;
+	uint8_t rnd[16];
+
+	*given = false;
+	for (size_t i = 0; i < n; i++) {
+		if (attrs[i].type != CKA_UNIQUE_ID)
+			continue;
+		if (attrs[i].len == 0 || attrs[i].len > UNIQUE_ID_MAX ||
+		    memchr(attrs[i].value, 0, attrs[i].len) != NULL)
+			return CKR_ATTRIBUTE_VALUE_INVALID;
+		memcpy(uid, attrs[i].value, attrs[i].len);
+		uid[attrs[i].len] = '\0';
+		*given = true;
+		return CKR_OK;
+	}
+	rv = mcx_store_random(rnd, sizeof(rnd));
+	if (rv != CKR_OK)
+		return rv;
+	for (size_t i = 0; i < sizeof(rnd); i++)
+		snprintf(uid + 2 * i, 3, "%02x", rnd[i]);
+	return CKR_OK;
+}
+
+CK_RV mcx_store_object_insert(struct mcx_store *st,
+			      const struct mcx_master_key *key,
+			      const struct mcx_store_attr *attrs, size_t n,
+			      mcx_store_id *id)
+{
+	CK_RV rv = CKR_OK;
+	bool need_key = false;
+	bool given = false;
+	char uid[UNIQUE_ID_MAX + 1];
+	uint8_t *blob = NULL;
+	size_t blob_len = 0;
+	sqlite3_stmt *s = NULL;
+	int rc = SQLITE_OK;
+
+	if (st == NULL || id == NULL)
+		return CKR_ARGUMENTS_BAD;
+	rv = check_attrs_list(attrs, n, &need_key);
+	if (rv != CKR_OK)
+		return rv;
+	if (need_key && key == NULL)
+		return CKR_USER_NOT_LOGGED_IN;
+	rv = object_identity(attrs, n, uid, &given);
+	if (rv != CKR_OK)
+		return rv;
+	rv = build_blob(st, key, uid, attrs, n, &blob, &blob_len);
+	if (rv != CKR_OK)
+		return rv;
+	pthread_mutex_lock(&st->lock);
+	rv = mcx_store_begin(st);
+	if (rv != CKR_OK)
+		goto out;
+	s = mcx_store_stmt(st, STMT_OBJ_INSERT);
+	if (s == NULL) {
+		rv = mcx_store_rv(sqlite3_errcode(st->db));
+		goto out;
+	}
+	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
+	bind_index(s, attrs, n);
+	sqlite3_bind_blob(s, 11, blob, (int)blob_len, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE) {
+		rv = mcx_store_rv(rc);
+		goto out;
+	}
+	*id = sqlite3_last_insert_rowid(st->db);
+	rv = mcx_store_bump_generation_locked(st);
+	if (rv != CKR_OK)
+		goto out;
+	rv = mcx_store_commit(st);
+out:
+	mcx_store_stmt_done(s);
+	if (rv != CKR_OK)
+		mcx_store_rollback(st);
+	pthread_mutex_unlock(&st->lock);
+	free(blob);
+	return rv;
+}
+
+/* Read an object's identity inside the caller's transaction. */
+static CK_RV load_uid_locked(struct mcx_store *st, mcx_store_id id,
+			     char uid[UNIQUE_ID_MAX + 1])
+{
+	CK_RV rv = CKR_OK;
+	sqlite3_stmt *s = mcx_store_stmt(st, STMT_OBJ_UNIQUE_ID);
+	int rc = SQLITE_OK;
+
+	if (s == NULL)
+		return mcx_store_rv(sqlite3_errcode(st->db));
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc == SQLITE_ROW) {
+		int len = sqlite3_column_bytes(s, 0);
+
+		if (len <= 0 || len > (int)UNIQUE_ID_MAX) {
+			rv = CKR_DEVICE_ERROR;
+		} else {
+			memcpy(uid, sqlite3_column_text(s, 0), (size_t)len);
+			uid[len] = '\0';
+		}
+	} else {
+		rv = rc == SQLITE_DONE ? CKR_OBJECT_HANDLE_INVALID
+				       : mcx_store_rv(rc);
+	}
+	mcx_store_stmt_done(s);
+	return rv;
+}
+
+CK_RV mcx_store_object_update(struct mcx_store *st,
+			      const struct mcx_master_key *key, mcx_store_id id,
+			      const struct mcx_store_attr *attrs, size_t n)
+{
+	CK_RV rv = CKR_OK;
+	bool need_key = false;
+	bool given = false;
+	char uid[UNIQUE_ID_MAX + 1];
+	char new_uid[UNIQUE_ID_MAX + 1];
+	uint8_t *blob = NULL;
+	size_t blob_len = 0;
+	sqlite3_stmt *s = NULL;
+	int rc = SQLITE_OK;
+
+	if (st == NULL)
+		return CKR_ARGUMENTS_BAD;
+	rv = check_attrs_list(attrs, n, &need_key);
+	if (rv != CKR_OK)
+		return rv;
+	if (need_key && key == NULL)
+		return CKR_USER_NOT_LOGGED_IN;
+	rv = object_identity(attrs, n, new_uid, &given);
+	if (rv != CKR_OK)
+		return rv;
+	pthread_mutex_lock(&st->lock);
+	rv = mcx_store_begin(st);
+	if (rv != CKR_OK)
+		goto out;
+	rv = load_uid_locked(st, id, uid);
+	if (rv != CKR_OK)
+		goto out;
+	/* CKA_UNIQUE_ID never changes (PKCS#11 3.0 4.4.1) */
+	if (given && strcmp(uid, new_uid) != 0) {
+		rv = CKR_ATTRIBUTE_READ_ONLY;
+		goto out;
+	}
+	rv = build_blob(st, key, uid, attrs, n, &blob, &blob_len);
+	if (rv != CKR_OK)
+		goto out;
+	s = mcx_store_stmt(st, STMT_OBJ_UPDATE);
+	if (s == NULL) {
+		rv = mcx_store_rv(sqlite3_errcode(st->db));
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	bind_index(s, attrs, n);
+	sqlite3_bind_blob(s, 11, blob, (int)blob_len, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE) {
+		rv = mcx_store_rv(rc);
+		goto out;
+	}
+	rv = mcx_store_bump_generation_locked(st);
+	if (rv != CKR_OK)
+		goto out;
+	rv = mcx_store_commit(st);
+out:
+	mcx_store_stmt_done(s);
+	if (rv != CKR_OK)
+		mcx_store_rollback(st);
+	pthread_mutex_unlock(&st->lock);
+	free(blob);
+	return rv;
+}
+
+CK_RV mcx_store_object_delete(struct mcx_store *st, mcx_store_id id)
+{
+	CK_RV rv = CKR_OK;
+	sqlite3_stmt *s = NULL;
+	int rc = SQLITE_OK;
+
+	if (st == NULL)
+		return CKR_ARGUMENTS_BAD;
+	pthread_mutex_lock(&st->lock);
+	rv = mcx_store_begin(st);
+	if (rv != CKR_OK)
+		goto out;
+	s = mcx_store_stmt(st, STMT_OBJ_DELETE);
+	if (s == NULL) {
+		rv = mcx_store_rv(sqlite3_errcode(st->db));
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE) {
+		rv = mcx_store_rv(rc);
+		goto out;
+	}
+	if (sqlite3_changes(st->db) == 0) {
+		rv = CKR_OBJECT_HANDLE_INVALID;
+		goto out;
+	}
+	rv = mcx_store_bump_generation_locked(st);
+	if (rv != CKR_OK)
+		goto out;
+	rv = mcx_store_commit(st);
+out:
+	mcx_store_stmt_done(s);
+	if (rv != CKR_OK)
+		mcx_store_rollback(st);
+	pthread_mutex_unlock(&st->lock);
+	return rv;
+}
+
+CK_RV mcx_store_object_load(struct mcx_store *st,
+			    const struct mcx_master_key *key, mcx_store_id id,
+			    struct mcx_store_attr **attrs, size_t *n)
+{
+	CK_RV rv = CKR_OK;
+	sqlite3_stmt *s = NULL;
+	int rc = SQLITE_OK;
+	int uid_len = 0;
+	char uid[UNIQUE_ID_MAX + 1];
+
+	if (st == NULL || attrs == NULL || n == NULL)
+		return CKR_ARGUMENTS_BAD;
+	*attrs = NULL;
+	*n = 0;
+	pthread_mutex_lock(&st->lock);
+	s = mcx_store_stmt(st, STMT_OBJ_LOAD);
+	if (s == NULL) {
+		rv = mcx_store_rv(sqlite3_errcode(st->db));
+		goto out;
+	}
+	sqlite3_bind_int64(s, 1, id);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		rv = rc == SQLITE_DONE ? CKR_OBJECT_HANDLE_INVALID
+				       : mcx_store_rv(rc);
+		goto out;
+	}
+	uid_len = sqlite3_column_bytes(s, 0);
+	if (uid_len <= 0 || uid_len > (int)UNIQUE_ID_MAX) {
+		rv = CKR_DEVICE_ERROR;
+		goto out;
+	}
+	memcpy(uid, sqlite3_column_text(s, 0), (size_t)uid_len);
+	uid[uid_len] = '\0';
+	rv = parse_blob(st, key, uid, sqlite3_column_blob(s, 1),
+			(size_t)sqlite3_column_bytes(s, 1), attrs, n);
+out:
+	mcx_store_stmt_done(s);
+	pthread_mutex_unlock(&st->lock);
+	return rv;
+}
+
+/* The find statement for one set of columns, built and cached on first
+ * use.  Parameters keep their column's number, so binding needs no map. */
+static sqlite3_stmt *find_stmt(struct mcx_store *st, unsigned mask)
+{
+	char sql[512];
+	size_t off = 0;
+
+	if (st->find_stmt[mask] != NULL)
+		return st->find_stmt[mask];
+	off = (size_t)snprintf(sql, sizeof(sql),
+			       "SELECT id FROM objects WHERE 1");
+	for (int c = 0; c < MCX_STORE_FIND_COLUMNS; c++)
+		if (mask & (1u << c))
+			off += (size_t)snprintf(
+			    sql + off, sizeof(sql) - off, " AND %s = ?%d",
+			    index_cols[c].column, index_cols[c].param);
+	snprintf(sql + off, sizeof(sql) - off, " ORDER BY id");
+	if (sqlite3_prepare_v3(st->db, sql, -1, SQLITE_PREPARE_PERSISTENT,
+			       &st->find_stmt[mask], NULL) != SQLITE_OK)
+		return NULL;
+	return st->find_stmt[mask];
+}
+
+/* Whether a template value can match any stored column value at all. */
+static bool value_matchable(int c, const CK_ATTRIBUTE *a)
+{
+	switch (index_cols[c].kind) {
+	case COL_ULONG:
+		return a->ulValueLen == sizeof(CK_ULONG);
+	case COL_BOOL:
+		return a->ulValueLen == sizeof(CK_BBOOL);
+	case COL_TEXT:
+		return a->ulValueLen > 0 && a->ulValueLen <= UNIQUE_ID_MAX;
+	default:
+		return a->ulValueLen <= 0x7fffffffu;
+	}
+}
+
+CK_RV mcx_store_object_find(struct mcx_store *st, const CK_ATTRIBUTE *tmpl,
+			    size_t n, mcx_store_id **ids, size_t *count)
+{
+	CK_RV rv = CKR_OK;
+	const CK_ATTRIBUTE *by_col[MCX_STORE_FIND_COLUMNS] = {NULL};
+	unsigned mask = 0;
+	sqlite3_stmt *s = NULL;
+	mcx_store_id *list = NULL;
+	size_t cap = 0;
+	size_t len = 0;
+	int rc = SQLITE_OK;
+
+	if (st == NULL || ids == NULL || count == NULL || (n > 0 && !tmpl))
+		return CKR_ARGUMENTS_BAD;
+	*ids = NULL;
+	*count = 0;
+	for (size_t i = 0; i < n; i++) {
+		int c = index_col_of(tmpl[i].type);
+
+		if (tmpl[i].ulValueLen > 0 && tmpl[i].pValue == NULL)
+			return CKR_ARGUMENTS_BAD;
+		if (tmpl[i].type == CKA_TOKEN) {
+			/* every stored object is a token object */
+			if (tmpl[i].ulValueLen != sizeof(CK_BBOOL) ||
+			    *(CK_BBOOL *)tmpl[i].pValue == CK_FALSE)
+				return CKR_OK;
+			continue;
+		}
+		if (c < 0)
+			continue;
+		if (!value_matchable(c, &tmpl[i]))
+			return CKR_OK; /* nothing can match */
+		if (by_col[c] != NULL) {
+			/* the same type twice: both must hold */
+			if (by_col[c]->ulValueLen != tmpl[i].ulValueLen ||
+			    (tmpl[i].ulValueLen > 0 &&
+			     memcmp(by_col[c]->pValue, tmpl[i].pValue,
+				    tmpl[i].ulValueLen) != 0))
+				return CKR_OK;
+			continue;
+		}
+		by_col[c] = &tmpl[i];
+		mask |= 1u << c;
+	}
+	pthread_mutex_lock(&st->lock);
+	s = find_stmt(st, mask);
+	if (s == NULL) {
+		rv = mcx_store_rv(sqlite3_errcode(st->db));
+		goto out;
+	}
+	for (int c = 0; c < MCX_STORE_FIND_COLUMNS; c++) {
+		const CK_ATTRIBUTE *a = by_col[c];
+		int param = index_cols[c].param;
+		CK_ULONG v = 0;
+
+		if (a == NULL)
+			continue;
+		switch (index_cols[c].kind) {
+		case COL_ULONG:
+			memcpy(&v, a->pValue, sizeof(v));
+			sqlite3_bind_int64(s, param, (int64_t)v);
+			break;
+		case COL_BOOL:
+			sqlite3_bind_int(s, param,
+					 *(CK_BBOOL *)a->pValue != CK_FALSE);
+			break;
+		case COL_TEXT:
+			sqlite3_bind_text(s, param, a->pValue,
+					  (int)a->ulValueLen, SQLITE_STATIC);
+			break;
+		default:
+			if (a->ulValueLen == 0)
+				sqlite3_bind_zeroblob(s, param, 0);
+			else
+				sqlite3_bind_blob(s, param, a->pValue,
+						  (int)a->ulValueLen,
+						  SQLITE_STATIC);
+			break;
+		}
+	}
+	while ((rc = sqlite3_step(s)) == SQLITE_ROW) {
+		if (len == cap) {
+			size_t ncap = cap ? 2 * cap : 16;
+			mcx_store_id *nl = realloc(list, ncap * sizeof(*nl));
+
+			if (nl == NULL) {
+				rv = CKR_HOST_MEMORY;
+				goto out;
+			}
+			list = nl;
+			cap = ncap;
+		}
+		list[len++] = sqlite3_column_int64(s, 0);
+	}
+	if (rc != SQLITE_DONE) {
+		rv = mcx_store_rv(rc);
+		goto out;
+	}
+	*ids = list;
+	*count = len;
+	list = NULL;
+out:
+	mcx_store_stmt_done(s);
+	pthread_mutex_unlock(&st->lock);
+	free(list);
+	return rv;
+}
