@@ -8,7 +8,7 @@
  *   pin.c        PINs from a file, the environment or a no-echo prompt
  *   names.c      CKR/CKO/CKK/CKM/purpose names and hints for messages
  *   json.c       JSON output through json-c
- *   token_cmd.c  token init | info | set-pin
+ *   token_cmd.c  token init | info | set-pin | init-pin
  *   key_cmd.c    key list | delete
  *   audit_cmd.c  audit show | verify
  */
@@ -140,6 +140,7 @@ void mcx_time_iso(char *out, size_t outlen, unsigned long long t);
 int mcx_token_cmd_init(struct mcx_admin *ad, int argc, char **argv);
 int mcx_token_cmd_info(struct mcx_admin *ad, int argc, char **argv);
 int mcx_token_cmd_set_pin(struct mcx_admin *ad, int argc, char **argv);
+int mcx_token_cmd_init_pin(struct mcx_admin *ad, int argc, char **argv);
 int mcx_key_cmd_list(struct mcx_admin *ad, int argc, char **argv);
 int mcx_key_cmd_delete(struct mcx_admin *ad, int argc, char **argv);
 int mcx_audit_cmd_show(struct mcx_admin *ad, int argc, char **argv);

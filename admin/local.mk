@@ -18,3 +18,4 @@ admin_mcxhsm_CFLAGS = $(AM_CFLAGS) $(P11KIT_CFLAGS) $(JSONC_CFLAGS) \
 	$(CRYPTO_CFLAGS)
 admin_mcxhsm_LDADD = common/libmcxcommon.la $(JSONC_LIBS) $(CRYPTO_LIBS) \
 	-ldl
+include admin/kms.mk

@@ -36,6 +36,8 @@ static const struct command commands[] = {
      "every slot and token: label, serial, flags, PIN state, counts"},
     {"token", "set-pin", mcx_token_cmd_set_pin, "[--so] [--new-pin-file F]",
      "change the user PIN (or with --so the SO PIN)"},
+    {"token", "init-pin", mcx_token_cmd_init_pin, "[--new-pin-file F]",
+     "the SO sets a new user PIN (unlocks a locked one)"},
     {"key", "list", mcx_key_cmd_list, "[--json]",
      "the token's objects and their public attributes (never a secret)"},
     {"key", "delete", mcx_key_cmd_delete,

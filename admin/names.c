@@ -138,25 +138,34 @@ static const struct rv_name rv_names[] = {
     {CKR_PIN_TOO_WEAK, "CKR_PIN_TOO_WEAK", NULL},
     {CKR_PUBLIC_KEY_INVALID, "CKR_PUBLIC_KEY_INVALID", NULL},
     {CKR_FUNCTION_REJECTED, "CKR_FUNCTION_REJECTED", NULL},
-    {CKR_MCX_BASE, "CKR_MCX_BASE", NULL},
+    /* vendor codes, <mcxhsm/pkcs11-mcx.h> */
     {CKR_MCX_SIGNATURE_INVALID, "CKR_MCX_SIGNATURE_INVALID",
      "ECCSI signature does not verify"},
     {CKR_MCX_DECAPSULATION_FAILED, "CKR_MCX_DECAPSULATION_FAILED",
      "SAKKE decapsulation failed"},
     {CKR_MCX_PARAMETERS_INVALID, "CKR_MCX_PARAMETERS_INVALID",
      "key parameters do not decrypt or parse"},
+    {CKR_MCX_UNKNOWN_KMS, "CKR_MCX_UNKNOWN_KMS",
+     "no certificate of that KMS in the token"},
+    {CKR_MCX_NO_RECEIVER_KEY, "CKR_MCX_NO_RECEIVER_KEY",
+     "no receiver key for the key period"},
     {CKR_MCX_DUPLICATE_KEY_ID, "CKR_MCX_DUPLICATE_KEY_ID",
      "a key with that K-ID exists"},
     {CKR_MCX_SENDER_NOT_AUTHORISED, "CKR_MCX_SENDER_NOT_AUTHORISED",
      "sender not authorised for the group"},
+    {CKR_MCX_KEY_REVOKED, "CKR_MCX_KEY_REVOKED", "the key is revoked"},
     {CKR_MCX_KEY_VALIDATION_FAILED, "CKR_MCX_KEY_VALIDATION_FAILED",
      "key material fails validation"},
     {CKR_MCX_MESSAGE_MALFORMED, "CKR_MCX_MESSAGE_MALFORMED",
      "malformed message"},
+    {CKR_MCX_MESSAGE_TOO_OLD, "CKR_MCX_MESSAGE_TOO_OLD", "message too old"},
     {CKR_MCX_MESSAGE_IN_FUTURE, "CKR_MCX_MESSAGE_IN_FUTURE",
      "message time in the future"},
     {CKR_MCX_KEY_PERIOD_INVALID, "CKR_MCX_KEY_PERIOD_INVALID",
      "key period out of validity"},
+    {CKR_MCX_UID_MISMATCH, "CKR_MCX_UID_MISMATCH",
+     "UID does not match the identity"},
+    {CKR_MCX_REGROUP_ENDED, "CKR_MCX_REGROUP_ENDED", "the regroup has ended"},
 };
 
 static const struct ul_name key_type_names[] = {
@@ -277,10 +286,13 @@ static const char *lookup(const struct ul_name *t, size_t n, CK_ULONG v)
 
 const char *mcx_names_hex_ulong(CK_ULONG v)
 {
-	/* Messages are printed one at a time: one static buffer is enough. */
-	static char buf[24];
+	/* A few buffers in turn: one printf may name several unknown
+	 * numbers (an audit line: user type, mechanism, CKR). */
+	static char bufs[4][24];
+	static unsigned next;
+	char *buf = bufs[next++ % 4];
 
-	snprintf(buf, sizeof(buf), "0x%08lx", (unsigned long)v);
+	snprintf(buf, sizeof(bufs[0]), "0x%08lx", (unsigned long)v);
 	return buf;
 }
 

@@ -1,6 +1,7 @@
 /*
- * mcxhsm token init | info | set-pin: token and PIN life cycle through the
- * standard calls (PKCS#11 3.0 §5.6: C_InitToken, C_InitPIN, C_SetPIN).
+ * mcxhsm token init | info | set-pin | init-pin: token and PIN life cycle
+ * through the standard calls (PKCS#11 3.0 §5.6: C_InitToken, C_InitPIN,
+ * C_SetPIN).
  */
 #include "config.h"
 
@@ -430,6 +431,59 @@ int mcx_token_cmd_set_pin(struct mcx_admin *ad, int argc, char **argv)
 	ret = MCX_EXIT_OK;
 out:
 	mcx_wipe(old_pin, sizeof(old_pin));
+	mcx_wipe(new_pin, sizeof(new_pin));
+	mcx_p11_close(ad, session);
+	mcx_p11_unload(ad);
+	return ret;
+}
+
+/* ---- token init-pin ---------------------------------------------------- */
+
+/* The SO sets a new user PIN (C_InitPIN): the way back from a locked or
+ * forgotten user PIN. */
+int mcx_token_cmd_init_pin(struct mcx_admin *ad, int argc, char **argv)
+{
+	static const struct option longopts[] = {
+	    MCX_COMMON_LONGOPTS,
+	    {"new-pin-file", required_argument, NULL, 'n'},
+	    {NULL, 0, NULL, 0},
+	};
+	char new_pin[MCX_PIN_MAX] = {0};
+	size_t new_len = 0;
+	const char *new_file = NULL;
+	CK_SLOT_ID slot = 0;
+	CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
+	CK_RV rv = CKR_OK;
+	int opt = 0, ret = MCX_EXIT_FAIL;
+
+	while ((opt = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (opt == 'n')
+			new_file = optarg;
+		else if (!mcx_main_common_opt(ad, opt, optarg))
+			return mcx_main_usage("token", "init-pin");
+	}
+	if (optind != argc)
+		return mcx_main_usage("token", "init-pin");
+	ret = mcx_pin_read_new(new_file, "user PIN", new_pin, &new_len);
+	if (ret != MCX_EXIT_OK)
+		goto out;
+	ret = mcx_p11_load(ad);
+	if (ret != MCX_EXIT_OK)
+		goto out;
+	ret = mcx_p11_find_token(ad, &slot);
+	if (ret != MCX_EXIT_OK)
+		goto out;
+	ret = mcx_p11_open(ad, slot, true, CKU_SO, &session);
+	if (ret != MCX_EXIT_OK)
+		goto out;
+	rv = ad->p11.f->C_InitPIN(session, (CK_UTF8CHAR_PTR)new_pin, new_len);
+	if (rv != CKR_OK) {
+		ret = mcx_p11_fail("C_InitPIN", rv);
+		goto out;
+	}
+	printf("user PIN set by the SO\n");
+	ret = MCX_EXIT_OK;
+out:
 	mcx_wipe(new_pin, sizeof(new_pin));
 	mcx_p11_close(ad, session);
 	mcx_p11_unload(ad);

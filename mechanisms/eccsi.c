@@ -7,13 +7,13 @@
  *   EC_POINT_mul(group, R, k, NULL, NULL, ctx); OpenSSL computes those with
  *   its constant-time generator code (P-256 nistz256 table, or the
  *   Montgomery ladder) when the scalar has BN_FLG_CONSTTIME;
- * - every BIGNUM holding a secret, or a value derived from one, has
- *   BN_FLG_CONSTTIME set, so BN_mod_mul/BN_mod_add take OpenSSL's
- *   fixed-top paths;
- * - the inversion in s' = j / (HE + r*SSK) is Fermat's t^(q-2) with a
- *   fixed sequence of 4-limb Montgomery multiplications (eccsi_ord.c);
- * - the only branches on secret-derived values are the RFC's "retry if zero"
- *   tests, taken with probability 2^-256.
+ * - the signature's scalar step s' = j * (HE + r*SSK)^-1 mod q is done in
+ *   our own code (eccsi_ord.c: 4-limb Montgomery arithmetic, Fermat
+ *   inversion with a public exponent, masked reductions), which the
+ *   valgrind harness (tests/ct) checks; the KMS side's SSK = KSAK + HS*v
+ *   uses BN_FLG_CONSTTIME BIGNUMs;
+ * - the only branches on secret-derived values are the RFC's "retry if
+ *   zero" tests, taken with probability 2^-256.
  * Verification handles only public data and uses one EC_POINT_mul with the
  * generator and Y (OpenSSL's interleaved multi-scalar multiplication).
  */

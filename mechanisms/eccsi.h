@@ -22,9 +22,9 @@
  *
  * Every object is immutable once made, so one object may be used from
  * several threads at once.  Secrets (SSK, KSAK, j, v) are wiped on every
- * path; the scalar arithmetic on them uses BN_FLG_CONSTTIME numbers, the
- * constant-time fixed-base multiplication of OpenSSL's P-256 code, and a
- * blinded inversion (see eccsi.c).
+ * path; the fixed-base multiplications by them are OpenSSL's constant-time
+ * P-256 code and the signing scalar arithmetic is our own constant-time
+ * code (eccsi_ord.c); see eccsi.c.
  */
 #ifndef MCX_MECHANISMS_ECCSI_H
 #define MCX_MECHANISMS_ECCSI_H

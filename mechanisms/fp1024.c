@@ -61,6 +61,8 @@ static struct mcx_fp1024_mod mod_p;
 static struct mcx_fp1024_mod mod_q;
 static mcx_fp1024_mont_mul_fn kmul;
 static mcx_fp1024_mont_sqr_fn ksqr;
+static mcx_fp1024_mul_wide_fn kwide;
+static mcx_fp1024_redc_fn kredc;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 /* r = a + b as N limbs; returns the carry out. */
@@ -141,6 +143,8 @@ static void init(void)
 	if (kmul == NULL) {
 		kmul = mcx_fp1024_mont_mul_select();
 		ksqr = mcx_fp1024_mont_sqr_select();
+		kwide = mcx_fp1024_mul_wide_select();
+		kredc = mcx_fp1024_redc_select();
 	}
 }
 
@@ -163,6 +167,9 @@ void mcx_fp1024_force_portable(int portable)
 			: mcx_fp1024_mont_mul_select();
 	ksqr = portable ? mcx_fp1024_mont_sqr_portable
 			: mcx_fp1024_mont_sqr_select();
+	kwide = portable ? mcx_fp1024_mul_wide_portable
+			 : mcx_fp1024_mul_wide_select();
+	kredc = portable ? mcx_fp1024_redc_portable : mcx_fp1024_redc_select();
 }
 
 mcx_fp1024_mont_mul_fn mcx_fp1024_kernel(void)
@@ -220,6 +227,42 @@ void mcx_fp1024_sqr(const struct mcx_fp1024_mod *m, struct mcx_fp1024 *r,
 		    const struct mcx_fp1024 *a)
 {
 	ksqr(r->v, a->v, m->m, m->m0inv);
+}
+
+void mcx_fp1024_mul2_add_tmp(const struct mcx_fp1024_mod *m,
+			     struct mcx_fp1024 *r, const struct mcx_fp1024 *a,
+			     const struct mcx_fp1024 *b,
+			     const struct mcx_fp1024 *c,
+			     const struct mcx_fp1024 *d,
+			     struct mcx_fp1024_wide_tmp *s)
+{
+	uint64_t carry = 0;
+
+	/* Lazy reduction (fp1024_kernel.h): a b + c d < 2 m^2, which fits in
+	 * 2048 bits for m < 2^1023.5 (p = 0.6 * 2^1024, q = p / 4) and is
+	 * below the 2 m 2^1024 that redc accepts: two products, one
+	 * reduction (A2 measured mul_wide 110 ns, redc 149 ns, mont_mul
+	 * 244 ns). */
+	kwide(s->t, a->v, b->v);
+	kwide(s->u, c->v, d->v);
+	for (int i = 0; i < 2 * N; i++) {
+		unsigned __int128 x =
+		    (unsigned __int128)s->t[i] + s->u[i] + carry;
+
+		s->t[i] = (uint64_t)x;
+		carry = (uint64_t)(x >> 64);
+	}
+	kredc(r->v, s->t, m->m, m->m0inv);
+}
+
+void mcx_fp1024_mul2_add(const struct mcx_fp1024_mod *m, struct mcx_fp1024 *r,
+			 const struct mcx_fp1024 *a, const struct mcx_fp1024 *b,
+			 const struct mcx_fp1024 *c, const struct mcx_fp1024 *d)
+{
+	struct mcx_fp1024_wide_tmp s;
+
+	mcx_fp1024_mul2_add_tmp(m, r, a, b, c, d, &s);
+	mcx_wipe(&s, sizeof(s));
 }
 
 void mcx_fp1024_pow(const struct mcx_fp1024_mod *m, struct mcx_fp1024 *r,

@@ -64,6 +64,24 @@ void mcx_fp1024_mul(const struct mcx_fp1024_mod *m, struct mcx_fp1024 *r,
 		    const struct mcx_fp1024 *a, const struct mcx_fp1024 *b);
 void mcx_fp1024_sqr(const struct mcx_fp1024_mod *m, struct mcx_fp1024 *r,
 		    const struct mcx_fp1024 *a);
+/* r = (a b + c d) R^-1 with one Montgomery reduction (lazy reduction:
+ * two full products summed, then reduced); for p and q, whose 2 m^2 fits
+ * in 2048 bits.  r may alias any input. */
+void mcx_fp1024_mul2_add(const struct mcx_fp1024_mod *m, struct mcx_fp1024 *r,
+			 const struct mcx_fp1024 *a, const struct mcx_fp1024 *b,
+			 const struct mcx_fp1024 *c,
+			 const struct mcx_fp1024 *d);
+/* The same with caller-owned scratch (hot loops wipe it once). */
+struct mcx_fp1024_wide_tmp {
+	uint64_t t[2 * MCX_FP1024_LIMBS];
+	uint64_t u[2 * MCX_FP1024_LIMBS];
+};
+void mcx_fp1024_mul2_add_tmp(const struct mcx_fp1024_mod *m,
+			     struct mcx_fp1024 *r, const struct mcx_fp1024 *a,
+			     const struct mcx_fp1024 *b,
+			     const struct mcx_fp1024 *c,
+			     const struct mcx_fp1024 *d,
+			     struct mcx_fp1024_wide_tmp *s);
 /* r = a^e for a public exponent e (16 limbs), fixed 4-bit windows. */
 void mcx_fp1024_pow(const struct mcx_fp1024_mod *m, struct mcx_fp1024 *r,
 		    const struct mcx_fp1024 *a,

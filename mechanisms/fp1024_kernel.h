@@ -28,12 +28,18 @@
  * Answer (A2, 04:30 UTC):
  * - mul_wide and redc are below (portable and ADX, selected like the
  *   others; redc even takes any t < 2^2048 for p).  Measured best-of-200
- *   here: mul_wide 110 ns, redc 153 ns, mont_mul 245 ns, so F_p^2
+ *   here: mul_wide 110 ns, redc 149 ns, mont_mul 244 ns, so F_p^2
  *   Karatsuba as 3 mul_wide + 2 redc costs 0.84-0.87 of 3 mont_mul (plus
  *   your wide additions: c0 = a0 b0 - a1 b1 needs + m 2^1024 or similar to
- *   stay non-negative; any value below 2m 2^1024 is accepted).
- * - mul_adx: 244 ns against 290 ns for OpenSSL's BN_mod_mul_montgomery,
- *   sqr_adx 213 ns against 223 ns (best-of-200, same run).  It is bound by
+ *   stay non-negative; any value below 2m 2^1024 is accepted).  I agree
+ *   with your fp2.c measurement: a complete F_p^2 product in C on these
+ *   kernels (unreduced sums, middle term mod 2^2048, ADC/SBB intrinsics)
+ *   measured 1.03-1.10 of three mont_mul (its 2048-bit passes cost what
+ *   the saved reduction gains), so it is not in the tree; only a fused
+ *   assembler F_p^2 kernel could keep the 0.87.
+ * - mul_adx: 244 ns against 289 ns for OpenSSL's BN_mod_mul_montgomery,
+ *   sqr_adx 210 ns against 223 ns (best-of-200, same run; bench_fp1024's
+ *   interleaved medians give ratios 0.84-0.86 and 0.95-0.98).  It is bound by
  *   MULX/ADCX/ADOX throughput, not by memory: dropping every accumulator
  *   load/store of the multiply pass (an experiment) gained 4%, and a
  *   one-level Karatsuba mont_mul (448 instead of 512 MULX) measured 273 ns,

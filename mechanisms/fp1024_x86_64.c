@@ -16,7 +16,8 @@
  * nothing but the limb count.  The stack accumulator is zeroed on return.
  *
  * A dedicated squaring kernel follows (see its comment): separated
- * product and reduction, 392 instead of 512 MULX.
+ * product and reduction, 392 instead of 512 MULX; then the lazy-reduction
+ * pair mul_wide (the 2048-bit product) and redc (its reduction).
  *
  * Each function is one top-level asm block (the assembler text a .S file
  * would hold) so that no configure-time assembler support is needed; the
@@ -179,7 +180,9 @@ __asm__(".text\n\t"
  * 1996), each adding mi m at limb i; r14 carries each row's top carry to
  * the next.  136 + 256 MULX instead of the multiplication's 512.
  * Registers: rdi r, rsi a, rcx m, r8 m0inv, r13 row pointer, r10 row
- * counter, r14 row carry, rax zero, rbx/r11/r12 as in the multiplication.
+ * counter, r14 row carry, r15 the row's low limb (handed from one row to
+ * the next in a register, which shortens the mi dependency chain), rax
+ * zero, rbx/r11/r12 as in the multiplication.
  */
 /* Row i's first product a[i] a[i+1] lands at limb k = 2i+1. */
 #define SQFIRST(i, j, k)                                                       \
@@ -308,6 +311,11 @@ __asm__(".text\n\t"
 	"mov %rbx, 8*" S(j) "(%r13)\n\t"
 #define RSTEP_(...) RSTEP(__VA_ARGS__)
 #define RSTEP_1_15 STEPS_1_15(RSTEP_)
+#define RSTEP_2_15                                                             \
+	RSTEP_(2, FROM12) RSTEP_(3, FROM11) RSTEP_(4, FROM12) RSTEP_(5, FROM11) \
+	RSTEP_(6, FROM12) RSTEP_(7, FROM11) RSTEP_(8, FROM12) RSTEP_(9, FROM11) \
+	RSTEP_(10, FROM12) RSTEP_(11, FROM11) RSTEP_(12, FROM12)               \
+	RSTEP_(13, FROM11) RSTEP_(14, FROM12) RSTEP_(15, FROM11)
 /* The final subtraction and selection on T[16..31]. */
 #define SUBHI(j)                                                               \
 	"mov 128+8*" S(j) "(%rsp), %rbx\n\t"                                   \
@@ -337,6 +345,9 @@ __asm__(".text\n\t"
 	"push %r14\n\t"
 	".cfi_adjust_cfa_offset 8\n\t"
 	".cfi_offset %r14, -40\n\t"
+	"push %r15\n\t"
+	".cfi_adjust_cfa_offset 8\n\t"
+	".cfi_offset %r15, -48\n\t"
 	"sub $256, %rsp\n\t"
 	".cfi_adjust_cfa_offset 256\n\t"
 	/* (r, a, m, m0inv) arrive in rdi, rsi, rdx, rcx. */
@@ -350,12 +361,18 @@ __asm__(".text\n\t"
 	"mov %rsp, %r13\n\t"
 	"mov $16, %r10d\n\t"
 	"xor %r14d, %r14d\n\t"
+	"mov 0(%rsp), %r15\n\t"
 	"2:\n\t"
-	"mov (%r13), %rdx\n\t"
+	"mov %r15, %rdx\n\t"
 	"imul %r8, %rdx\n\t"
 	"xor %ebx, %ebx\n\t"
 	"mulx 0(%rcx), %rbx, %r11\n\t"
-	"adcx 0(%r13), %rbx\n\t" RSTEP_1_15
+	"adcx %r15, %rbx\n\t"
+	"mulx 8(%rcx), %rbx, %r12\n\t"
+	"adcx 8(%r13), %rbx\n\t"
+	"adox %r11, %rbx\n\t"
+	"mov %rbx, 8(%r13)\n\t"
+	"mov %rbx, %r15\n\t" RSTEP_2_15
 	"mov 128(%r13), %rbx\n\t"
 	"adcx %r14, %rbx\n\t"
 	"adox %r12, %rbx\n\t"
@@ -378,6 +395,9 @@ __asm__(".text\n\t"
 	"xor %r12d, %r12d\n\t"
 	"add $256, %rsp\n\t"
 	".cfi_adjust_cfa_offset -256\n\t"
+	"xor %r15d, %r15d\n\t"
+	"pop %r15\n\t"
+	".cfi_adjust_cfa_offset -8\n\t"
 	"pop %r14\n\t"
 	".cfi_adjust_cfa_offset -8\n\t"
 	"pop %r13\n\t"
@@ -489,6 +509,9 @@ __asm__(".text\n\t"
 	"push %r14\n\t"
 	".cfi_adjust_cfa_offset 8\n\t"
 	".cfi_offset %r14, -40\n\t"
+	"push %r15\n\t"
+	".cfi_adjust_cfa_offset 8\n\t"
+	".cfi_offset %r15, -48\n\t"
 	"sub $256, %rsp\n\t"
 	".cfi_adjust_cfa_offset 256\n\t"
 	/* (r, t, m, m0inv) arrive in rdi, rsi, rdx, rcx. */
@@ -498,12 +521,18 @@ __asm__(".text\n\t"
 	"mov %rsp, %r13\n\t"
 	"mov $16, %r10d\n\t"
 	"xor %r14d, %r14d\n\t"
+	"mov 0(%rsp), %r15\n\t"
 	"2:\n\t"
-	"mov (%r13), %rdx\n\t"
+	"mov %r15, %rdx\n\t"
 	"imul %r8, %rdx\n\t"
 	"xor %ebx, %ebx\n\t"
 	"mulx 0(%rcx), %rbx, %r11\n\t"
-	"adcx 0(%r13), %rbx\n\t" RSTEP_1_15
+	"adcx %r15, %rbx\n\t"
+	"mulx 8(%rcx), %rbx, %r12\n\t"
+	"adcx 8(%r13), %rbx\n\t"
+	"adox %r11, %rbx\n\t"
+	"mov %rbx, 8(%r13)\n\t"
+	"mov %rbx, %r15\n\t" RSTEP_2_15
 	"mov 128(%r13), %rbx\n\t"
 	"adcx %r14, %rbx\n\t"
 	"adox %r12, %rbx\n\t"
@@ -530,6 +559,9 @@ __asm__(".text\n\t"
 	"xor %r12d, %r12d\n\t"
 	"add $256, %rsp\n\t"
 	".cfi_adjust_cfa_offset -256\n\t"
+	"xor %r15d, %r15d\n\t"
+	"pop %r15\n\t"
+	".cfi_adjust_cfa_offset -8\n\t"
 	"pop %r14\n\t"
 	".cfi_adjust_cfa_offset -8\n\t"
 	"pop %r13\n\t"

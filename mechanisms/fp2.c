@@ -14,62 +14,75 @@ void mcx_fp2_set_one(struct mcx_fp2 *r)
 	r->x2 = (struct mcx_fp1024){{0}};
 }
 
+void mcx_fp2_mul_tmp(struct mcx_fp2 *r, const struct mcx_fp2 *a,
+		     const struct mcx_fp2 *b, struct mcx_fp2_tmp *s)
+{
+	const struct mcx_fp1024_mod *p = mcx_fp1024_mod_p();
+
+	/* (a1 + i a2)(b1 + i b2) = (a1 b1 - a2 b2)
+	 *   + i ((a1 + a2)(b1 + b2) - a1 b1 - a2 b2).
+	 * (Lazy reduction with the kernel's mul_wide/redc measured slower
+	 * here: 834 against 804 ns, the 2048-bit additions eat the saved
+	 * reduction.) */
+	mcx_fp1024_mul(p, &s->t[0], &a->x1, &b->x1);
+	mcx_fp1024_mul(p, &s->t[1], &a->x2, &b->x2);
+	mcx_fp1024_add(p, &s->t[2], &a->x1, &a->x2);
+	mcx_fp1024_add(p, &s->t[3], &b->x1, &b->x2);
+	mcx_fp1024_mul(p, &s->t[2], &s->t[2], &s->t[3]);
+	mcx_fp1024_sub(p, &s->t[2], &s->t[2], &s->t[0]);
+	mcx_fp1024_sub(p, &r->x2, &s->t[2], &s->t[1]);
+	mcx_fp1024_sub(p, &r->x1, &s->t[0], &s->t[1]);
+}
+
 void mcx_fp2_mul(struct mcx_fp2 *r, const struct mcx_fp2 *a,
 		 const struct mcx_fp2 *b)
 {
-	const struct mcx_fp1024_mod *p = mcx_fp1024_mod_p();
-	struct mcx_fp1024 t0;
-	struct mcx_fp1024 t1;
-	struct mcx_fp1024 s0;
-	struct mcx_fp1024 s1;
+	struct mcx_fp2_tmp s;
 
-	/* (a1 + i a2)(b1 + i b2) = (a1 b1 - a2 b2)
-	 *   + i ((a1 + a2)(b1 + b2) - a1 b1 - a2 b2) */
-	mcx_fp1024_mul(p, &t0, &a->x1, &b->x1);
-	mcx_fp1024_mul(p, &t1, &a->x2, &b->x2);
-	mcx_fp1024_add(p, &s0, &a->x1, &a->x2);
-	mcx_fp1024_add(p, &s1, &b->x1, &b->x2);
-	mcx_fp1024_mul(p, &s0, &s0, &s1);
-	mcx_fp1024_sub(p, &s0, &s0, &t0);
-	mcx_fp1024_sub(p, &r->x2, &s0, &t1);
-	mcx_fp1024_sub(p, &r->x1, &t0, &t1);
-	mcx_wipe(&t0, sizeof(t0));
-	mcx_wipe(&t1, sizeof(t1));
-	mcx_wipe(&s0, sizeof(s0));
-	mcx_wipe(&s1, sizeof(s1));
+	mcx_fp2_mul_tmp(r, a, b, &s);
+	mcx_wipe(&s, sizeof(s));
+}
+
+void mcx_fp2_sqr_tmp(struct mcx_fp2 *r, const struct mcx_fp2 *a,
+		     struct mcx_fp2_tmp *s)
+{
+	const struct mcx_fp1024_mod *p = mcx_fp1024_mod_p();
+
+	/* ((a1 + a2)(a1 - a2), 2 a1 a2) */
+	mcx_fp1024_add(p, &s->t[0], &a->x1, &a->x2);
+	mcx_fp1024_sub(p, &s->t[1], &a->x1, &a->x2);
+	mcx_fp1024_mul(p, &s->t[2], &a->x1, &a->x2);
+	mcx_fp1024_mul(p, &r->x1, &s->t[0], &s->t[1]);
+	mcx_fp1024_dbl(p, &r->x2, &s->t[2]);
 }
 
 void mcx_fp2_sqr(struct mcx_fp2 *r, const struct mcx_fp2 *a)
 {
-	const struct mcx_fp1024_mod *p = mcx_fp1024_mod_p();
-	struct mcx_fp1024 s;
-	struct mcx_fp1024 d;
-	struct mcx_fp1024 t;
+	struct mcx_fp2_tmp s;
 
-	mcx_fp1024_add(p, &s, &a->x1, &a->x2);
-	mcx_fp1024_sub(p, &d, &a->x1, &a->x2);
-	mcx_fp1024_mul(p, &t, &a->x1, &a->x2);
-	mcx_fp1024_mul(p, &r->x1, &s, &d);
-	mcx_fp1024_dbl(p, &r->x2, &t);
+	mcx_fp2_sqr_tmp(r, a, &s);
 	mcx_wipe(&s, sizeof(s));
-	mcx_wipe(&d, sizeof(d));
-	mcx_wipe(&t, sizeof(t));
+}
+
+void mcx_fp2_mul_1e_tmp(struct mcx_fp2 *r, const struct mcx_fp2 *a,
+			const struct mcx_fp1024 *e, struct mcx_fp2_tmp *s)
+{
+	const struct mcx_fp1024_mod *p = mcx_fp1024_mod_p();
+
+	/* (a1 + i a2)(1 + i e) = (a1 - a2 e) + i (a2 + a1 e) */
+	mcx_fp1024_mul(p, &s->t[0], &a->x2, e);
+	mcx_fp1024_mul(p, &s->t[1], &a->x1, e);
+	mcx_fp1024_sub(p, &r->x1, &a->x1, &s->t[0]);
+	mcx_fp1024_add(p, &r->x2, &a->x2, &s->t[1]);
 }
 
 void mcx_fp2_mul_1e(struct mcx_fp2 *r, const struct mcx_fp2 *a,
 		    const struct mcx_fp1024 *e)
 {
-	const struct mcx_fp1024_mod *p = mcx_fp1024_mod_p();
-	struct mcx_fp1024 t1;
-	struct mcx_fp1024 t2;
+	struct mcx_fp2_tmp s;
 
-	/* (a1 + i a2)(1 + i e) = (a1 - a2 e) + i (a2 + a1 e) */
-	mcx_fp1024_mul(p, &t1, &a->x2, e);
-	mcx_fp1024_mul(p, &t2, &a->x1, e);
-	mcx_fp1024_sub(p, &r->x1, &a->x1, &t1);
-	mcx_fp1024_add(p, &r->x2, &a->x2, &t2);
-	mcx_wipe(&t1, sizeof(t1));
-	mcx_wipe(&t2, sizeof(t2));
+	mcx_fp2_mul_1e_tmp(r, a, e, &s);
+	mcx_wipe(&s, sizeof(s));
 }
 
 void mcx_fp2_conj(struct mcx_fp2 *r, const struct mcx_fp2 *a)

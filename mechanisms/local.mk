@@ -10,3 +10,4 @@ mechanisms_libmcxmech_la_LIBADD = $(CRYPTO_LIBS)
 include mechanisms/std.mk
 include mechanisms/sakke.mk
 include mechanisms/eccsi.mk
+include mechanisms/mikey.mk

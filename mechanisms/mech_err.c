@@ -33,6 +33,16 @@ const char *mcx_mech_err_str(enum mcx_mech_err err)
 		return "random generator failed";
 	case MCX_ERR_CRYPTO:
 		return "cryptographic library failure";
+	case MCX_ERR_UNSUPPORTED:
+		return "unsupported value";
+	case MCX_ERR_PARAMS:
+		return "key parameters fail to decrypt";
+	case MCX_ERR_PARAMS_FORMAT:
+		return "key parameters malformed or not protected";
+	case MCX_ERR_IDENTITY:
+		return "identity mismatch";
+	case MCX_ERR_KEY_ID:
+		return "key identifier mismatch";
 	}
 	return "unknown error";
 }

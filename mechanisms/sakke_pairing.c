@@ -17,6 +17,7 @@
 static signed char naf[NAF_MAX];
 static size_t naf_len;
 static size_t naf_steps; /* doublings + additions after the top digit */
+static size_t naf_adds;	 /* additions (non-zero digits after the top) */
 static pthread_once_t naf_once = PTHREAD_ONCE_INIT;
 
 static void init_naf(void)
@@ -53,10 +54,13 @@ static void init_naf(void)
 	}
 	naf_len = n;
 	naf_steps = 0;
+	naf_adds = 0;
 	for (size_t i = 0; i < n; i++) {
 		naf[i] = rev[n - 1 - i];
-		if (i > 0)
+		if (i > 0) {
 			naf_steps += 1 + (naf[i] != 0);
+			naf_adds += naf[i] != 0;
+		}
 	}
 }
 
@@ -230,6 +234,7 @@ void mcx_sakke_pairing_pf(struct mcx_fp2 *f, const struct mcx_sakke_aff *r,
 	struct mcx_fp2 t;
 	struct mcx_fp2 v;
 	struct mcx_fp1024 nry;
+	struct mcx_fp2_tmp tmp;
 
 	pthread_once(&naf_once, init_naf);
 	c.X = r->x;
@@ -239,12 +244,12 @@ void mcx_sakke_pairing_pf(struct mcx_fp2 *f, const struct mcx_sakke_aff *r,
 	mcx_fp2_set_one(&v);
 	for (size_t i = 1; i < naf_len; i++) {
 		dbl_step(&c, NULL, q, &t);
-		mcx_fp2_sqr(&v, &v);
-		mcx_fp2_mul(&v, &v, &t);
+		mcx_fp2_sqr_tmp(&v, &v, &tmp);
+		mcx_fp2_mul_tmp(&v, &v, &t, &tmp);
 		if (naf[i] != 0) { /* public: a digit of q - 1 */
 			add_step(&c, NULL, &r->x, naf[i] > 0 ? &r->y : &nry, q,
 				 &t);
-			mcx_fp2_mul(&v, &v, &t);
+			mcx_fp2_mul_tmp(&v, &v, &t, &tmp);
 		}
 	}
 	final_exp(&v);
@@ -253,19 +258,36 @@ void mcx_sakke_pairing_pf(struct mcx_fp2 *f, const struct mcx_sakke_aff *r,
 	mcx_wipe(&t, sizeof(t));
 	mcx_wipe(&v, sizeof(v));
 	mcx_wipe(&nry, sizeof(nry));
+	mcx_wipe(&tmp, sizeof(tmp));
 }
 
-/* Table: per step (A, B) with the line (A Qx + B) + i Qy. */
+/* Table entries per loop step (MCX-REFERENCE §3.5; issue 3): a doubling
+ * step alone keeps its line (A Qx + B) + i Qy as (A, B), evaluated after
+ * the F_p scaling by 1/Qy as u + i with u = A (Qx/Qy) + B (1/Qy); a
+ * doubling step followed by an addition keeps the product of its two
+ * lines, (l1 l2 - Qy^2) + i Qy (l1 + l2), expanded in Qx as
+ *   (c2 Qx^2 + c1 Qx + c0 - Qy^2) + i (d1 Qx Qy + d0 Qy),
+ * c2 = A1 A2, c1 = A1 B2 + A2 B1, c0 = B1 B2, d1 = A1 + A2, d0 = B1 + B2.
+ * Every F_p factor (1/Qy, the per-line normalisation) vanishes in PF_p. */
+#define DBL_ENTRIES 2
+#define ADD_ENTRIES 5
+
 struct mcx_sakke_pairing_table {
-	size_t n;
-	struct mcx_fp1024 (*ab)[2];
+	size_t n; /* entries */
+	struct mcx_fp1024 *e;
 };
+
+static size_t table_entries(void)
+{
+	return (naf_steps - 2 * naf_adds) * DBL_ENTRIES +
+	       naf_adds * ADD_ENTRIES;
+}
 
 size_t mcx_sakke_pairing_table_size(void)
 {
 	pthread_once(&naf_once, init_naf);
 	return sizeof(struct mcx_sakke_pairing_table) +
-	       naf_steps * 2 * sizeof(struct mcx_fp1024);
+	       table_entries() * sizeof(struct mcx_fp1024);
 }
 
 struct mcx_sakke_pairing_table *
@@ -275,22 +297,25 @@ mcx_sakke_pairing_table_new(const struct mcx_sakke_aff *a)
 	struct mcx_sakke_pairing_table *tab = NULL;
 	struct line *lines = NULL;
 	struct mcx_fp1024 *pre = NULL;
+	struct mcx_fp1024(*ab)[2] = NULL;
 	struct mcx_fp1024 inv;
 	struct mcx_fp1024 ci;
 	struct mcx_fp1024 nay;
 	struct jac c;
 	size_t k = 0;
+	size_t j = 0;
 
 	pthread_once(&naf_once, init_naf);
 	tab = calloc(1, sizeof(*tab));
 	lines = calloc(naf_steps, sizeof(*lines));
 	pre = calloc(naf_steps, sizeof(*pre));
-	if (tab == NULL || lines == NULL || pre == NULL)
+	ab = calloc(naf_steps, sizeof(*ab));
+	if (tab == NULL || lines == NULL || pre == NULL || ab == NULL)
 		goto fail;
-	tab->ab = calloc(naf_steps, sizeof(*tab->ab));
-	if (tab->ab == NULL)
+	tab->e = calloc(table_entries(), sizeof(*tab->e));
+	if (tab->e == NULL)
 		goto fail;
-	tab->n = naf_steps;
+	tab->n = table_entries();
 
 	/* The Miller loop of a, recording the unevaluated lines. */
 	c.X = a->x;
@@ -316,8 +341,29 @@ mcx_sakke_pairing_table_new(const struct mcx_sakke_aff *a)
 		} else {
 			ci = inv;
 		}
-		mcx_fp1024_mul(p, &tab->ab[k][0], &lines[k].a, &ci);
-		mcx_fp1024_mul(p, &tab->ab[k][1], &lines[k].b, &ci);
+		mcx_fp1024_mul(p, &ab[k][0], &lines[k].a, &ci);
+		mcx_fp1024_mul(p, &ab[k][1], &lines[k].b, &ci);
+	}
+	/* The per-step entries (the schedule is public). */
+	k = 0;
+	for (size_t i = 1; i < naf_len; i++) {
+		struct mcx_fp1024 *e = &tab->e[j];
+
+		if (naf[i] == 0) {
+			e[0] = ab[k][0];
+			e[1] = ab[k][1];
+			j += DBL_ENTRIES;
+			k++;
+			continue;
+		}
+		mcx_fp1024_mul(p, &e[0], &ab[k][0], &ab[k + 1][0]);
+		mcx_fp1024_mul2_add(p, &e[1], &ab[k][0], &ab[k + 1][1],
+				    &ab[k + 1][0], &ab[k][1]);
+		mcx_fp1024_mul(p, &e[2], &ab[k][1], &ab[k + 1][1]);
+		mcx_fp1024_add(p, &e[3], &ab[k][0], &ab[k + 1][0]);
+		mcx_fp1024_add(p, &e[4], &ab[k][1], &ab[k + 1][1]);
+		j += ADD_ENTRIES;
+		k += 2;
 	}
 	goto done;
 fail:
@@ -328,6 +374,8 @@ done:
 		mcx_wipe_free(lines, naf_steps * sizeof(*lines));
 	if (pre != NULL)
 		mcx_wipe_free(pre, naf_steps * sizeof(*pre));
+	if (ab != NULL)
+		mcx_wipe_free(ab, naf_steps * sizeof(*ab));
 	mcx_wipe(&inv, sizeof(inv));
 	mcx_wipe(&ci, sizeof(ci));
 	mcx_wipe(&nay, sizeof(nay));
@@ -339,8 +387,8 @@ void mcx_sakke_pairing_table_free(struct mcx_sakke_pairing_table *t)
 {
 	if (t == NULL)
 		return;
-	if (t->ab != NULL)
-		mcx_wipe_free(t->ab, t->n * sizeof(*t->ab));
+	if (t->e != NULL)
+		mcx_wipe_free(t->e, t->n * sizeof(*t->e));
 	mcx_wipe_free(t, sizeof(*t));
 }
 
@@ -351,37 +399,60 @@ void mcx_sakke_pairing_table_eval(struct mcx_fp2 *f,
 	const struct mcx_fp1024_mod *p = mcx_fp1024_mod_p();
 	struct mcx_fp2 v;
 	struct mcx_fp2 l;
-	struct mcx_fp1024 l2;
-	struct mcx_fp1024 yy;
-	size_t k = 0;
+	struct mcx_fp1024 u;
+	struct mcx_fp1024 yi;  /* 1/Qy */
+	struct mcx_fp1024 xyi; /* Qx/Qy */
+	struct mcx_fp1024 xx;  /* Qx^2 */
+	struct mcx_fp1024 xy;  /* Qx Qy */
+	struct mcx_fp1024 yy;  /* Qy^2 */
+	struct mcx_fp2_tmp tmp;
+	struct mcx_fp1024_wide_tmp wt;
+	const struct mcx_fp1024 *e = t->e;
 
-	/* Every tabulated line is (A Qx + B) + i Qy: the same imaginary part,
-	 * so the product of a doubling line and an addition line is
-	 * (l1 l2 - Qy^2) + i Qy (l1 + l2), two multiplications instead of
-	 * three. */
+	/* One inversion per evaluation (~18 us) turns every lone doubling
+	 * line into u + i, u = A Qx/Qy + B/Qy: two products with one
+	 * reduction, and v (u + i) = (v1 u - v2) + i (v2 u + v1) costs two
+	 * multiplications instead of Karatsuba's three.  Qy != 0 for every
+	 * point of order q (an invalid R only gives a wrong value, which the
+	 * re-encapsulation check rejects). */
+	mcx_fp1024_inv(p, &yi, &q->y);
+	mcx_fp1024_mul(p, &xyi, &q->x, &yi);
+	mcx_fp1024_sqr(p, &xx, &q->x);
+	mcx_fp1024_mul(p, &xy, &q->x, &q->y);
 	mcx_fp1024_sqr(p, &yy, &q->y);
 	mcx_fp2_set_one(&v);
 	for (size_t i = 1; i < naf_len; i++) {
-		mcx_fp1024_mul(p, &l.x1, &t->ab[k][0], &q->x);
-		mcx_fp1024_add(p, &l.x1, &l.x1, &t->ab[k][1]);
-		k++;
-		if (naf[i] != 0) {
-			mcx_fp1024_mul(p, &l2, &t->ab[k][0], &q->x);
-			mcx_fp1024_add(p, &l2, &l2, &t->ab[k][1]);
-			k++;
-			mcx_fp1024_add(p, &l.x2, &l.x1, &l2);
-			mcx_fp1024_mul(p, &l.x2, &l.x2, &q->y);
-			mcx_fp1024_mul(p, &l.x1, &l.x1, &l2);
-			mcx_fp1024_sub(p, &l.x1, &l.x1, &yy);
-		} else {
-			l.x2 = q->y;
+		mcx_fp2_sqr_tmp(&v, &v, &tmp);
+		if (naf[i] == 0) { /* public: a digit of q - 1 */
+			mcx_fp1024_mul2_add_tmp(p, &u, &e[0], &xyi, &e[1], &yi,
+						&wt);
+			e += DBL_ENTRIES;
+			mcx_fp1024_mul(p, &tmp.t[0], &v.x1, &u);
+			mcx_fp1024_mul(p, &tmp.t[1], &v.x2, &u);
+			mcx_fp1024_sub(p, &tmp.t[0], &tmp.t[0], &v.x2);
+			mcx_fp1024_add(p, &v.x2, &tmp.t[1], &v.x1);
+			v.x1 = tmp.t[0];
+			continue;
 		}
-		mcx_fp2_sqr(&v, &v);
-		mcx_fp2_mul(&v, &v, &l);
+		mcx_fp1024_mul2_add_tmp(p, &l.x1, &e[0], &xx, &e[1], &q->x,
+					&wt);
+		mcx_fp1024_add(p, &l.x1, &l.x1, &e[2]);
+		mcx_fp1024_sub(p, &l.x1, &l.x1, &yy);
+		mcx_fp1024_mul2_add_tmp(p, &l.x2, &e[3], &xy, &e[4], &q->y,
+					&wt);
+		e += ADD_ENTRIES;
+		mcx_fp2_mul_tmp(&v, &v, &l, &tmp);
 	}
 	final_exp(&v);
 	*f = v;
 	mcx_wipe(&v, sizeof(v));
 	mcx_wipe(&l, sizeof(l));
-	mcx_wipe(&l2, sizeof(l2));
+	mcx_wipe(&u, sizeof(u));
+	mcx_wipe(&yi, sizeof(yi));
+	mcx_wipe(&xyi, sizeof(xyi));
+	mcx_wipe(&xx, sizeof(xx));
+	mcx_wipe(&xy, sizeof(xy));
+	mcx_wipe(&yy, sizeof(yy));
+	mcx_wipe(&tmp, sizeof(tmp));
+	mcx_wipe(&wt, sizeof(wt));
 }

@@ -20,7 +20,8 @@ TESTS += tests/kat/test_kdf3gpp_kat
 # The BIGNUM reference SAKKE (test-only oracle) and its own known answers.
 check_PROGRAMS += tests/ref/test_sakke_ref
 tests_ref_test_sakke_ref_SOURCES = tests/ref/test_sakke_ref.c \
-	tests/ref/sakke_ref.c tests/ref/sakke_ref.h
+	tests/ref/sakke_ref.c tests/ref/sakke_ref.h \
+	tests/ref/sakke_ref_arith.c tests/ref/sakke_ref_internal.h
 tests_ref_test_sakke_ref_CFLAGS = $(MCX_ECCSI_TEST_CFLAGS)
 tests_ref_test_sakke_ref_LDADD = $(MCX_ECCSI_TEST_LDADD)
 TESTS += tests/ref/test_sakke_ref
@@ -38,7 +39,8 @@ BENCH_BINARIES += tests/bench/bench_eccsi
 # with MCXHSM_DIFF_SEED=..., size with MCXHSM_DIFF_CASES=...).
 check_PROGRAMS += tests/unit/test_sakke_diff
 tests_unit_test_sakke_diff_SOURCES = tests/unit/test_sakke_diff.c \
-	tests/ref/sakke_ref.c tests/ref/sakke_ref.h
+	tests/ref/sakke_ref.c tests/ref/sakke_ref.h \
+	tests/ref/sakke_ref_arith.c tests/ref/sakke_ref_internal.h
 tests_unit_test_sakke_diff_CFLAGS = $(MCX_ECCSI_TEST_CFLAGS)
 tests_unit_test_sakke_diff_LDADD = $(MCX_ECCSI_TEST_LDADD)
 TESTS += tests/unit/test_sakke_diff

@@ -14,9 +14,11 @@ EXTRA_DIST += tests/vectors
 include tests/sakke.mk
 include tests/ct.mk
 include tests/eccsi.mk
+include tests/mikey.mk
 include tests/std.mk
 include tests/store.mk
 include tests/token.mk
 include tests/admin.mk
 include tests/interop.mk
 include tests/bench/local.mk
+include tests/kms.mk

@@ -17,10 +17,14 @@
 #	Runs a program we did not build (pkcs11-tool, p11tool, python3, ...)
 #	with our module: in the ASan build it needs the ASan runtime preloaded
 #	to dlopen the instrumented module, and its own leaks are not ours, so
-#	leak detection is off for it.  Bounded by a timeout ($P11_TIMEOUT, 60 s).
+#	leak detection is off for it.  libstdc++ is preloaded too: ASan must
+#	find the real __cxa_throw at start-up, or a C++ library loaded later
+#	(PyKCS11) aborts on its first exception.  Bounded by a timeout
+#	($P11_TIMEOUT, 60 s).
 #   p11env_spawn CMD ARGS...
-#	The same in the background; its pid (the timeout process, which passes
-#	a TERM on to the program) in $P11ENV_PID.
+#	The same in the background; its pid in $P11ENV_PID: that of the
+#	timeout process, which leads its own process group (kill -- -PID
+#	reaches the program too) and passes a TERM on to the program.
 #   p11env_tool ARGS...   pkcs11-tool --module $P11_MODULE ARGS (via p11env_run)
 #   p11env_module_ready   0 when C_GetFunctionList + C_Initialize + C_GetInfo
 #	work (pkcs11-tool -I), else 1 with the reason on stderr.
@@ -104,7 +108,7 @@ p11env_run()
 		if [ ! -f "${MCXHSM_ASAN_PRELOAD:-}" ]; then
 			p11env_fail "ASan build but no MCXHSM_ASAN_PRELOAD"
 		fi
-		LD_PRELOAD=$MCXHSM_ASAN_PRELOAD${LD_PRELOAD:+:$LD_PRELOAD} \
+		LD_PRELOAD=$MCXHSM_ASAN_PRELOAD:libstdc++.so.6${LD_PRELOAD:+:$LD_PRELOAD} \
 			ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 			timeout -k 5 "$P11_TIMEOUT" "$@"
 	else
@@ -115,7 +119,7 @@ p11env_run()
 p11env_spawn()
 {
 	if [ "${MCXHSM_SANITIZERS:-}" = 1 ] && [ "$P11_TARGET" = mcxhsm ]; then
-		LD_PRELOAD=$MCXHSM_ASAN_PRELOAD${LD_PRELOAD:+:$LD_PRELOAD} \
+		LD_PRELOAD=$MCXHSM_ASAN_PRELOAD:libstdc++.so.6${LD_PRELOAD:+:$LD_PRELOAD} \
 			ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 \
 			timeout -k 5 "$P11_TIMEOUT" "$@" &
 	else

@@ -10,7 +10,7 @@ MCX_STORE_TEST_LDADD = $(MCX_TOKEN_LIBS) $(CMOCKA_LIBS) $(SQLITE_LIBS) \
 check_PROGRAMS += tests/unit/test_store
 tests_unit_test_store_SOURCES = tests/unit/test_store.c \
 	token/store_sqlite.c token/store_object.c token/store_pin.c \
-	token/store_audit.c token/store_crypto.c
+	token/store_audit.c token/store_crypto.c token/log.c
 tests_unit_test_store_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DMCX_STORE_KDF_ITERATIONS=2000u
 tests_unit_test_store_CFLAGS = $(MCX_STORE_TEST_CFLAGS)
@@ -50,3 +50,10 @@ tests_blackbox_test_crash_safety_SOURCES = \
 tests_blackbox_test_crash_safety_CFLAGS = $(MCX_STORE_BB_CFLAGS)
 tests_blackbox_test_crash_safety_LDADD = $(MCX_STORE_BB_LDADD)
 TESTS += tests/blackbox/test_crash_safety
+
+check_PROGRAMS += tests/blackbox/test_config_module
+tests_blackbox_test_config_module_SOURCES = \
+	tests/blackbox/test_config_module.c
+tests_blackbox_test_config_module_CFLAGS = $(MCX_STORE_BB_CFLAGS)
+tests_blackbox_test_config_module_LDADD = -ldl
+TESTS += tests/blackbox/test_config_module

@@ -21,6 +21,7 @@
 struct mcx_module mcx_g;
 
 static pthread_mutex_t module_mutex = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t module_cond = PTHREAD_COND_INITIALIZER;
 /* pid of the process that ran C_Initialize; 0 when not initialised. */
 static _Atomic pid_t init_pid;
 
@@ -32,6 +33,16 @@ void mcx_module_lock(void)
 void mcx_module_unlock(void)
 {
 	pthread_mutex_unlock(&module_mutex);
+}
+
+void mcx_module_wait_locked(void)
+{
+	pthread_cond_wait(&module_cond, &module_mutex);
+}
+
+void mcx_module_signal_locked(void)
+{
+	pthread_cond_broadcast(&module_cond);
 }
 
 CK_RV mcx_module_enter(void)
@@ -89,6 +100,7 @@ CK_RV mcx_C_Initialize(CK_VOID_PTR pInitArgs)
 	if (was != 0 && was != me) {
 		/* A forked child: the parent's lock state is meaningless. */
 		pthread_mutex_init(&module_mutex, NULL);
+		pthread_cond_init(&module_cond, NULL);
 		mcx_module_lock();
 		teardown_locked();
 		atomic_store(&init_pid, 0);
@@ -122,6 +134,14 @@ CK_RV mcx_C_Finalize(CK_VOID_PTR pReserved)
 	CK_RV rv = mcx_module_enter();
 	if (rv != CKR_OK)
 		return rv;
+	/* a login's PIN KDF runs unlocked on a slot: let it finish */
+	while (mcx_g.busy > 0) {
+		mcx_module_wait_locked();
+		if (!mcx_g.initialized) {
+			mcx_module_unlock();
+			return CKR_CRYPTOKI_NOT_INITIALIZED;
+		}
+	}
 	teardown_locked();
 	atomic_store(&init_pid, 0);
 	mcx_module_unlock();

@@ -64,6 +64,10 @@ struct mcx_slot {
 	uint64_t generation;	   /* last mcx_store_generation seen */
 	uint64_t generation_epoch; /* bumped when it moved */
 	bool generation_valid;
+	/* A C_Login is running its PIN KDF without the module lock (one at a
+	 * time per token; login.c). */
+	bool login_busy;
+	CK_USER_TYPE login_busy_user;
 };
 
 struct mcx_op {
@@ -93,6 +97,10 @@ struct mcx_session {
 	CK_FLAGS flags;
 	struct mcx_op ops[MCX_OP_COUNT];
 	struct mcx_find find;
+	/* it created session objects: closing it must look for them (a scan
+	 * of the handle table, skipped for the usual session that made
+	 * none) */
+	bool made_objects;
 };
 
 struct mcx_module {
@@ -105,6 +113,9 @@ struct mcx_module {
 	struct mcx_hmap objects; /* handle -> struct mcx_object * */
 	CK_OBJECT_HANDLE next_handle;
 	char *token_dir;
+	/* Calls running without the module lock (PIN KDF); C_Finalize waits
+	 * for them. */
+	unsigned busy;
 	uint32_t max_failures;
 };
 
@@ -113,6 +124,9 @@ extern struct mcx_module mcx_g;
 /* module.c: the lock and the initialised check. */
 void mcx_module_lock(void);
 void mcx_module_unlock(void);
+/* Wait on / wake the module's condition variable (lock held). */
+void mcx_module_wait_locked(void);
+void mcx_module_signal_locked(void);
 /* Lock and check that C_Initialize ran in this process: CKR_OK with the
  * lock held, or CKR_CRYPTOKI_NOT_INITIALIZED without it. */
 CK_RV mcx_module_enter(void);

@@ -11,41 +11,47 @@
 #include "token/entry.h"
 #include "token/internal.h"
 
-static CK_RV context_login(struct mcx_session *s, CK_BYTE_PTR pPin,
-			   CK_ULONG ulPinLen)
+/* Any operation of s waiting for a context-specific login? */
+static bool context_pending(const struct mcx_session *s)
 {
-	struct mcx_slot *slot = s->slot;
-	struct mcx_master_key tmp;
-	CK_RV rv = CKR_OK;
-	memset(&tmp, 0, sizeof(tmp));
-	if (slot->user == MCX_USER_NONE)
-		return CKR_USER_NOT_LOGGED_IN;
-	bool pending = false;
 	for (int k = 0; k < MCX_OP_COUNT; k++)
-		pending |= s->ops[k].active && s->ops[k].needs_context_login;
-	if (!pending)
-		return CKR_OPERATION_NOT_INITIALIZED;
-	/* Re-authenticate the logged-in user for this one operation. */
-	rv = mcx_store_login(slot->store, slot->user, pPin, ulPinLen, &tmp);
-	mcx_wipe(&tmp, sizeof(tmp));
-	if (rv == CKR_OK)
-		rv = mcx_session_context_login_done(s);
-	return rv;
+		if (s->ops[k].active && s->ops[k].needs_context_login)
+			return true;
+	return false;
 }
 
+/* C_Login / C_LoginUser.  The PIN KDF (PBKDF2, ~0.2 s) runs without the
+ * module lock so that the other threads' calls go on meanwhile: one login
+ * per token at a time (slot->login_busy), C_Finalize waits for it
+ * (mcx_g.busy), and afterwards the session is looked up again because it
+ * may have been closed in between (the slot itself lives until
+ * C_Finalize). */
 static CK_RV login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType,
 		   CK_BYTE_PTR pPin, CK_ULONG ulPinLen)
 {
 	struct mcx_session *s = NULL;
+	struct mcx_master_key key;
+	memset(&key, 0, sizeof(key));
 	CK_RV rv = mcx_session_acquire(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
+	while (s->slot->login_busy) {
+		mcx_module_wait_locked();
+		if (!mcx_g.initialized) {
+			mcx_module_unlock();
+			return CKR_CRYPTOKI_NOT_INITIALIZED;
+		}
+		if (mcx_session_lookup_locked(hSession, &s) != CKR_OK) {
+			mcx_module_unlock();
+			return CKR_SESSION_HANDLE_INVALID;
+		}
+	}
 	struct mcx_slot *slot = s->slot;
-	CK_USER_TYPE audited = userType;
+	CK_USER_TYPE who = userType;
 	if (userType != CKU_SO && userType != CKU_USER &&
 	    userType != CKU_CONTEXT_SPECIFIC) {
 		rv = CKR_USER_TYPE_INVALID;
-		audited = MCX_USER_NONE;
+		who = MCX_USER_NONE;
 		goto out;
 	}
 	if (pPin == NULL) {
@@ -53,37 +59,56 @@ static CK_RV login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType,
 		goto out;
 	}
 	if (userType == CKU_CONTEXT_SPECIFIC) {
-		audited = slot->user;
-		rv = context_login(s, pPin, ulPinLen);
-		goto out;
-	}
-	if (slot->user == userType) {
+		/* re-authenticate the logged-in user for one operation */
+		who = slot->user;
+		if (who == MCX_USER_NONE)
+			rv = CKR_USER_NOT_LOGGED_IN;
+		else if (!context_pending(s))
+			rv = CKR_OPERATION_NOT_INITIALIZED;
+	} else if (slot->user == userType) {
 		rv = CKR_USER_ALREADY_LOGGED_IN;
-		goto out;
-	}
-	if (slot->user != MCX_USER_NONE) {
+	} else if (slot->user != MCX_USER_NONE) {
 		rv = CKR_USER_ANOTHER_ALREADY_LOGGED_IN;
-		goto out;
-	}
-	if (userType == CKU_SO) {
+	} else if (userType == CKU_SO) {
 		CK_ULONG ro = 0;
 		mcx_session_count_locked(slot, NULL, &ro);
-		if (ro != 0) {
+		if (ro != 0)
 			rv = CKR_SESSION_READ_ONLY_EXISTS;
-			goto out;
-		}
 	}
-	rv = mcx_store_login(slot->store, userType, pPin, ulPinLen, &slot->key);
-	if (rv != CKR_OK) {
-		mcx_wipe(&slot->key, sizeof(slot->key));
+	if (rv != CKR_OK)
+		goto out;
+
+	slot->login_busy = true;
+	slot->login_busy_user = who;
+	mcx_g.busy++;
+	struct mcx_store *store = slot->store;
+	mcx_module_unlock();
+	rv = mcx_store_login(store, who, pPin, ulPinLen, &key);
+	mcx_module_lock();
+	mcx_g.busy--;
+	slot->login_busy = false;
+	mcx_module_signal_locked();
+
+	if (mcx_session_lookup_locked(hSession, &s) != CKR_OK) {
+		if (rv == CKR_OK)
+			rv = CKR_SESSION_CLOSED;
 		goto out;
 	}
-	slot->have_key = true;
-	slot->user = userType;
+	if (rv != CKR_OK)
+		goto out;
+	if (userType == CKU_CONTEXT_SPECIFIC) {
+		rv = slot->user == who ? mcx_session_context_login_done(s)
+				       : CKR_USER_NOT_LOGGED_IN;
+	} else {
+		memcpy(&slot->key, &key, sizeof(key));
+		slot->have_key = true;
+		slot->user = userType;
+	}
 out:
-	mcx_audit_slot_locked(slot, audited, "C_Login",
-			      CK_UNAVAILABLE_INFORMATION, NULL, rv);
-	mcx_session_release(s);
+	mcx_wipe(&key, sizeof(key));
+	mcx_audit_slot_locked(slot, who, "C_Login", CK_UNAVAILABLE_INFORMATION,
+			      NULL, rv);
+	mcx_module_unlock();
 	return rv;
 }
 

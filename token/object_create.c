@@ -120,6 +120,7 @@ static CK_RV store_new(struct mcx_session *s, struct mcx_attrs *a,
 			goto out;
 		}
 		obj->owner = s->handle;
+		s->made_objects = true;
 	}
 	obj->attrs = *a;
 	a->v = NULL;

@@ -149,6 +149,14 @@ CK_RV mcx_ops_mech_ckr(enum mcx_mech_err err)
 		return CKR_HOST_MEMORY;
 	case MCX_ERR_RANDOM:
 		return CKR_DEVICE_ERROR;
+	case MCX_ERR_UNSUPPORTED:
+		return CKR_MCX_MESSAGE_MALFORMED;
+	case MCX_ERR_PARAMS:
+	case MCX_ERR_PARAMS_FORMAT:
+		return CKR_MCX_PARAMETERS_INVALID;
+	case MCX_ERR_IDENTITY:
+	case MCX_ERR_KEY_ID:
+		return CKR_MCX_UID_MISMATCH;
 	case MCX_ERR_CRYPTO:
 		break;
 	}

@@ -183,7 +183,8 @@ static void session_free_locked(struct mcx_session *s)
 	for (int k = 0; k < MCX_OP_COUNT; k++)
 		mcx_session_op_end(s, (enum mcx_op_kind)k);
 	mcx_find_clear(&s->find);
-	mcx_object_destroy_session_objects_locked(s->handle);
+	if (s->made_objects)
+		mcx_object_destroy_session_objects_locked(s->handle);
 	free(s);
 }
 
@@ -262,7 +263,9 @@ CK_RV mcx_C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags,
 		rv = CKR_TOKEN_NOT_RECOGNIZED;
 		goto out;
 	}
-	if (slot->user == CKU_SO && !(flags & CKF_RW_SESSION)) {
+	if ((slot->user == CKU_SO ||
+	     (slot->login_busy && slot->login_busy_user == CKU_SO)) &&
+	    !(flags & CKF_RW_SESSION)) {
 		rv = CKR_SESSION_READ_WRITE_SO_EXISTS;
 		goto out;
 	}

@@ -16,7 +16,8 @@
  * function.  Everything in session.h and object.h (except acquire) expects
  * the lock held.  Crypto runs under the lock: the token is one software
  * device, and this keeps C_Finalize / C_CloseSession racing an operation in
- * another thread safe (pkcs11-tool --test-threads does that).
+ * another thread safe (pkcs11-tool --test-threads does that).  The one
+ * exception is C_Login's PIN KDF (~0.2 s), which runs unlocked (login.c).
  *
  * Every session has one operation slot per kind.  A crypto entry point
  * keeps its state there as a void * context with a free callback; ending

@@ -126,7 +126,10 @@ CK_RV mcx_store_object_insert(struct mcx_store *st,
 			      const struct mcx_master_key *key,
 			      const struct mcx_store_attr *attrs, size_t n,
 			      mcx_store_id *id);
-/* Replace the whole attribute set of an object. */
+/* Replace the whole attribute set of an object.  Stored secret attributes
+ * whose type attrs does not carry are kept as they are (still encrypted),
+ * so an update by a caller without the key, or with a set loaded without
+ * secrets, never drops a secret value. */
 CK_RV mcx_store_object_update(struct mcx_store *st,
 			      const struct mcx_master_key *key, mcx_store_id id,
 			      const struct mcx_store_attr *attrs, size_t n);

@@ -113,10 +113,18 @@ static CK_RV check_attrs_list(const struct mcx_store_attr *attrs, size_t n,
 }
 
 /* Serialise attrs, encrypting secret values for object unique_id. */
+/* Entries of a stored blob kept by an update: see carry_secrets(). */
+struct kept {
+	uint8_t *entries; /* serialised entries, ciphertext only */
+	size_t len;
+	size_t count;
+};
+
 static CK_RV build_blob(struct mcx_store *st, const struct mcx_master_key *key,
 			const char *unique_id,
 			const struct mcx_store_attr *attrs, size_t n,
-			uint8_t **blob, size_t *blob_len)
+			const struct kept *kept, uint8_t **blob,
+			size_t *blob_len)
 {
 	CK_RV rv = CKR_OK;
 	size_t len = 5;
@@ -124,16 +132,23 @@ static CK_RV build_blob(struct mcx_store *st, const struct mcx_master_key *key,
 	uint8_t *p = NULL;
 	uint8_t aad[AAD_MAX];
 	size_t aad_len = 0;
+	size_t count = n + (kept != NULL ? kept->count : 0);
 
 	for (size_t i = 0; i < n; i++)
 		len += ATTR_HDR_LEN + attrs[i].len +
 		       (attrs[i].secret ? SECRET_OVERHEAD : 0);
+	if (kept != NULL)
+		len += kept->len;
 	b = malloc(len);
 	if (b == NULL)
 		return CKR_HOST_MEMORY;
 	b[0] = BLOB_VERSION;
-	put_be(b + 1, n, 4);
+	put_be(b + 1, count, 4);
 	p = b + 5;
+	if (kept != NULL && kept->len > 0) {
+		memcpy(p, kept->entries, kept->len);
+		p += kept->len;
+	}
 	for (size_t i = 0; i < n; i++) {
 		size_t vlen =
 		    attrs[i].len + (attrs[i].secret ? SECRET_OVERHEAD : 0);
@@ -351,7 +366,7 @@ CK_RV mcx_store_object_insert(struct mcx_store *st,
 	rv = object_identity(attrs, n, uid, &given);
 	if (rv != CKR_OK)
 		return rv;
-	rv = build_blob(st, key, uid, attrs, n, &blob, &blob_len);
+	rv = build_blob(st, key, uid, attrs, n, NULL, &blob, &blob_len);
 	if (rv != CKR_OK)
 		return rv;
 	pthread_mutex_lock(&st->lock);
@@ -385,31 +400,77 @@ out:
 	return rv;
 }
 
-/* Read an object's identity inside the caller's transaction. */
-static CK_RV load_uid_locked(struct mcx_store *st, mcx_store_id id,
-			     char uid[UNIQUE_ID_MAX + 1])
+/* Inside the caller's transaction: an object's identity, and the secret
+ * entries of its stored blob whose types attrs does not carry.  PKCS#11
+ * never removes an attribute, and a caller without the master key (a
+ * public session changing CKA_LABEL of a public object with a secret
+ * value) cannot pass the secret values: they are kept as stored, still
+ * encrypted and still bound to this object and type. */
+static CK_RV load_old_locked(struct mcx_store *st, mcx_store_id id,
+			     const struct mcx_store_attr *attrs, size_t n,
+			     char uid[UNIQUE_ID_MAX + 1], struct kept *kept)
 {
 	CK_RV rv = CKR_OK;
 	sqlite3_stmt *s = mcx_store_stmt(st, STMT_OBJ_UNIQUE_ID);
+	const uint8_t *b = NULL, *p = NULL, *end = NULL;
+	size_t len = 0, count = 0;
 	int rc = SQLITE_OK;
+	int uid_len = 0;
 
 	if (s == NULL)
 		return mcx_store_rv(sqlite3_errcode(st->db));
 	sqlite3_bind_int64(s, 1, id);
 	rc = sqlite3_step(s);
-	if (rc == SQLITE_ROW) {
-		int len = sqlite3_column_bytes(s, 0);
-
-		if (len <= 0 || len > (int)UNIQUE_ID_MAX) {
-			rv = CKR_DEVICE_ERROR;
-		} else {
-			memcpy(uid, sqlite3_column_text(s, 0), (size_t)len);
-			uid[len] = '\0';
-		}
-	} else {
+	if (rc != SQLITE_ROW) {
 		rv = rc == SQLITE_DONE ? CKR_OBJECT_HANDLE_INVALID
 				       : mcx_store_rv(rc);
+		goto out;
 	}
+	uid_len = sqlite3_column_bytes(s, 0);
+	if (uid_len <= 0 || uid_len > (int)UNIQUE_ID_MAX) {
+		rv = CKR_DEVICE_ERROR;
+		goto out;
+	}
+	memcpy(uid, sqlite3_column_text(s, 0), (size_t)uid_len);
+	uid[uid_len] = '\0';
+	b = sqlite3_column_blob(s, 1);
+	len = (size_t)sqlite3_column_bytes(s, 1);
+	rv = CKR_DEVICE_ERROR;
+	if (b == NULL || len < 5 || b[0] != BLOB_VERSION)
+		goto out;
+	count = (size_t)get_be(b + 1, 4);
+	kept->entries = malloc(len);
+	if (kept->entries == NULL) {
+		rv = CKR_HOST_MEMORY;
+		goto out;
+	}
+	p = b + 5;
+	end = b + len;
+	for (size_t i = 0; i < count; i++) {
+		CK_ATTRIBUTE_TYPE type = 0;
+		size_t vlen = 0;
+		bool keep = false;
+
+		if ((size_t)(end - p) < ATTR_HDR_LEN)
+			goto out;
+		type = (CK_ATTRIBUTE_TYPE)get_be(p, 8);
+		vlen = (size_t)get_be(p + 9, 4);
+		if ((size_t)(end - p) - ATTR_HDR_LEN < vlen)
+			goto out;
+		keep = (p[8] & FLAG_SECRET) != 0;
+		for (size_t j = 0; j < n && keep; j++)
+			if (attrs[j].type == type)
+				keep = false;
+		if (keep) {
+			memcpy(kept->entries + kept->len, p,
+			       ATTR_HDR_LEN + vlen);
+			kept->len += ATTR_HDR_LEN + vlen;
+			kept->count++;
+		}
+		p += ATTR_HDR_LEN + vlen;
+	}
+	rv = p == end ? CKR_OK : CKR_DEVICE_ERROR;
+out:
 	mcx_store_stmt_done(s);
 	return rv;
 }
@@ -423,6 +484,7 @@ CK_RV mcx_store_object_update(struct mcx_store *st,
 	bool given = false;
 	char uid[UNIQUE_ID_MAX + 1];
 	char new_uid[UNIQUE_ID_MAX + 1];
+	struct kept kept = {NULL, 0, 0};
 	uint8_t *blob = NULL;
 	size_t blob_len = 0;
 	sqlite3_stmt *s = NULL;
@@ -442,7 +504,7 @@ CK_RV mcx_store_object_update(struct mcx_store *st,
 	rv = mcx_store_begin(st);
 	if (rv != CKR_OK)
 		goto out;
-	rv = load_uid_locked(st, id, uid);
+	rv = load_old_locked(st, id, attrs, n, uid, &kept);
 	if (rv != CKR_OK)
 		goto out;
 	/* CKA_UNIQUE_ID never changes (PKCS#11 3.0 4.4.1) */
@@ -450,7 +512,7 @@ CK_RV mcx_store_object_update(struct mcx_store *st,
 		rv = CKR_ATTRIBUTE_READ_ONLY;
 		goto out;
 	}
-	rv = build_blob(st, key, uid, attrs, n, &blob, &blob_len);
+	rv = build_blob(st, key, uid, attrs, n, &kept, &blob, &blob_len);
 	if (rv != CKR_OK)
 		goto out;
 	s = mcx_store_stmt(st, STMT_OBJ_UPDATE);
@@ -475,6 +537,7 @@ out:
 	if (rv != CKR_OK)
 		mcx_store_rollback(st);
 	pthread_mutex_unlock(&st->lock);
+	free(kept.entries); /* ciphertext only */
 	free(blob);
 	return rv;
 }

@@ -153,6 +153,45 @@ static CK_RV set_failures_locked(struct mcx_store *st, int role,
 	return rc == SQLITE_DONE ? CKR_OK : mcx_store_rv(rc);
 }
 
+/* One transaction: check the token state and the count for role, then
+ * count this attempt.  The row read (salt, wrapped key) goes to *row. */
+static CK_RV count_attempt_locked(struct mcx_store *st, int role,
+				  struct mcx_store_pin_row *row)
+{
+	CK_RV rv = mcx_store_begin(st);
+
+	if (rv != CKR_OK)
+		return rv;
+	rv = read_pin_row_locked(st, role, row);
+	if (rv == CKR_OK && !row->initialized)
+		rv = CKR_TOKEN_NOT_RECOGNIZED;
+	else if (rv == CKR_OK && role == 1 && !row->user_pin_initialized)
+		rv = CKR_USER_PIN_NOT_INITIALIZED;
+	else if (rv == CKR_OK && row->max_failures > 0 &&
+		 row->failures >= row->max_failures)
+		rv = CKR_PIN_LOCKED;
+	if (rv == CKR_OK)
+		rv = set_failures_locked(st, role, row->failures + 1);
+	if (rv == CKR_OK)
+		rv = mcx_store_commit(st);
+	else
+		mcx_store_rollback(st);
+	return rv;
+}
+
+static CK_RV reset_failures_locked(struct mcx_store *st, int role)
+{
+	CK_RV rv = mcx_store_begin(st);
+
+	if (rv == CKR_OK)
+		rv = set_failures_locked(st, role, 0);
+	if (rv == CKR_OK)
+		rv = mcx_store_commit(st);
+	else
+		mcx_store_rollback(st);
+	return rv;
+}
+
 /* Count the attempt (committed), then verify pin and unwrap the key. */
 static CK_RV verify_pin(struct mcx_store *st, CK_USER_TYPE user_type,
 			const uint8_t *pin, size_t pin_len,
@@ -166,42 +205,16 @@ static CK_RV verify_pin(struct mcx_store *st, CK_USER_TYPE user_type,
 	if (pin == NULL && pin_len > 0)
 		return CKR_ARGUMENTS_BAD;
 	pthread_mutex_lock(&st->lock);
-	rv = mcx_store_begin(st);
-	if (rv != CKR_OK)
-		goto unlock;
-	rv = read_pin_row_locked(st, role, &row);
-	if (rv != CKR_OK)
-		goto unlock;
-	if (!row.initialized)
-		rv = CKR_TOKEN_NOT_RECOGNIZED;
-	else if (role == 1 && !row.user_pin_initialized)
-		rv = CKR_USER_PIN_NOT_INITIALIZED;
-	else if (row.max_failures > 0 && row.failures >= row.max_failures)
-		rv = CKR_PIN_LOCKED;
-	if (rv != CKR_OK)
-		goto unlock;
-	rv = set_failures_locked(st, role, row.failures + 1);
-	if (rv == CKR_OK)
-		rv = mcx_store_commit(st);
-unlock:
-	if (rv != CKR_OK)
-		mcx_store_rollback(st);
+	rv = count_attempt_locked(st, role, &row);
 	pthread_mutex_unlock(&st->lock);
 	if (rv != CKR_OK)
 		goto out;
-
+	/* the slow part, without the lock */
 	rv = unwrap_master(st, role, pin, pin_len, &row, key);
 	if (rv != CKR_OK)
 		goto out; /* the failure is already counted */
-
 	pthread_mutex_lock(&st->lock);
-	rv = mcx_store_begin(st);
-	if (rv == CKR_OK)
-		rv = set_failures_locked(st, role, 0);
-	if (rv == CKR_OK)
-		rv = mcx_store_commit(st);
-	else
-		mcx_store_rollback(st);
+	rv = reset_failures_locked(st, role);
 	pthread_mutex_unlock(&st->lock);
 	if (rv != CKR_OK)
 		mcx_wipe(key, sizeof(*key));
@@ -238,6 +251,42 @@ static CK_RV store_wrapped_locked(struct mcx_store *st,
 	return rc == SQLITE_DONE ? CKR_OK : mcx_store_rv(rc);
 }
 
+/* One transaction: objects go (the audit log stays), the token row gets
+ * its label, limit and the new SO wrapping; the user PIN is cleared. */
+static CK_RV reinit_locked(struct mcx_store *st, const char label[32],
+			   const struct wrapped_pin *w)
+{
+	CK_RV rv = mcx_store_begin(st);
+	sqlite3_stmt *s = NULL;
+	int rc = SQLITE_OK;
+
+	if (rv != CKR_OK)
+		return rv;
+	rv = mcx_store_exec_stmt(st, STMT_OBJ_DELETE_ALL);
+	if (rv != CKR_OK)
+		goto out;
+	s = mcx_store_stmt(st, STMT_TOKEN_INIT);
+	if (s == NULL) {
+		rv = mcx_store_rv(sqlite3_errcode(st->db));
+		goto out;
+	}
+	sqlite3_bind_blob(s, 1, label, 32, SQLITE_STATIC);
+	sqlite3_bind_int64(s, 2, st->max_failures);
+	sqlite3_bind_int64(s, 3, w->iterations);
+	sqlite3_bind_blob(s, 4, w->salt, sizeof(w->salt), SQLITE_STATIC);
+	sqlite3_bind_blob(s, 5, w->wrapped, sizeof(w->wrapped), SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	rv = rc == SQLITE_DONE ? CKR_OK : mcx_store_rv(rc);
+	st->gen_valid = false;
+	if (rv == CKR_OK)
+		rv = mcx_store_commit(st);
+out:
+	mcx_store_stmt_done(s);
+	if (rv != CKR_OK)
+		mcx_store_rollback(st);
+	return rv;
+}
+
 CK_RV mcx_store_init_token(struct mcx_store *st, const uint8_t *so_pin,
 			   size_t so_pin_len, const char label[32])
 {
@@ -245,8 +294,6 @@ CK_RV mcx_store_init_token(struct mcx_store *st, const uint8_t *so_pin,
 	struct mcx_store_token_info info;
 	struct mcx_master_key key;
 	struct wrapped_pin w;
-	sqlite3_stmt *s = NULL;
-	int rc = SQLITE_OK;
 
 	memset(&key, 0, sizeof(key));
 	memset(&w, 0, sizeof(w));
@@ -269,32 +316,7 @@ CK_RV mcx_store_init_token(struct mcx_store *st, const uint8_t *so_pin,
 	if (rv != CKR_OK)
 		goto out;
 	pthread_mutex_lock(&st->lock);
-	rv = mcx_store_begin(st);
-	if (rv != CKR_OK)
-		goto unlock;
-	/* objects go, the audit log stays */
-	rv = mcx_store_exec_stmt(st, STMT_OBJ_DELETE_ALL);
-	if (rv != CKR_OK)
-		goto unlock;
-	s = mcx_store_stmt(st, STMT_TOKEN_INIT);
-	if (s == NULL) {
-		rv = mcx_store_rv(sqlite3_errcode(st->db));
-		goto unlock;
-	}
-	sqlite3_bind_blob(s, 1, label, 32, SQLITE_STATIC);
-	sqlite3_bind_int64(s, 2, st->max_failures);
-	sqlite3_bind_int64(s, 3, w.iterations);
-	sqlite3_bind_blob(s, 4, w.salt, sizeof(w.salt), SQLITE_STATIC);
-	sqlite3_bind_blob(s, 5, w.wrapped, sizeof(w.wrapped), SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	mcx_store_stmt_done(s);
-	rv = rc == SQLITE_DONE ? CKR_OK : mcx_store_rv(rc);
-	st->gen_valid = false;
-	if (rv == CKR_OK)
-		rv = mcx_store_commit(st);
-unlock:
-	if (rv != CKR_OK)
-		mcx_store_rollback(st);
+	rv = reinit_locked(st, label, &w);
 	pthread_mutex_unlock(&st->lock);
 out:
 	mcx_wipe(&key, sizeof(key));

@@ -20,6 +20,7 @@
 #include "token/store_internal.h"
 
 #include "common/wipe.h"
+#include "token/log.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -81,7 +82,7 @@ static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_OBJ_DELETE] = "DELETE FROM objects WHERE id = ?1",
     [STMT_OBJ_DELETE_ALL] = "DELETE FROM objects",
     [STMT_OBJ_LOAD] = "SELECT unique_id, attrs FROM objects WHERE id = ?1",
-    [STMT_OBJ_UNIQUE_ID] = "SELECT unique_id FROM objects WHERE id = ?1",
+    [STMT_OBJ_UNIQUE_ID] = "SELECT unique_id, attrs FROM objects WHERE id = ?1",
     [STMT_AUDIT_LAST] = "SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1",
     [STMT_AUDIT_INSERT] =
 	"INSERT INTO audit (seq, time, pid, user_type, mechanism, rv,"
@@ -199,15 +200,27 @@ CK_RV mcx_store_exec_stmt(struct mcx_store *st, enum mcx_store_stmt which)
  * busy handler instead of failing with SQLITE_BUSY on upgrade. */
 CK_RV mcx_store_begin(struct mcx_store *st)
 {
-	return mcx_store_exec_stmt(st, STMT_BEGIN_IMMEDIATE);
+	CK_RV rv = mcx_store_exec_stmt(st, STMT_BEGIN_IMMEDIATE);
+
+	/* the usual cause: another process held the write lock past the
+	 * busy timeout; operators need SQLite's own words */
+	if (rv != CKR_OK)
+		mcx_log(MCX_LOG_ERROR, "store %s: cannot start a change: %s",
+			sqlite3_db_filename(st->db, "main"),
+			sqlite3_errmsg(st->db));
+	return rv;
 }
 
 CK_RV mcx_store_commit(struct mcx_store *st)
 {
 	CK_RV rv = mcx_store_exec_stmt(st, STMT_COMMIT);
 
-	if (rv != CKR_OK)
+	if (rv != CKR_OK) {
+		mcx_log(MCX_LOG_ERROR, "store %s: commit failed: %s",
+			sqlite3_db_filename(st->db, "main"),
+			sqlite3_errmsg(st->db));
 		mcx_store_rollback(st);
+	}
 	return rv;
 }
 
@@ -400,6 +413,12 @@ CK_RV mcx_store_open(const char *path, uint32_t max_failures,
 	*out = st;
 	st = NULL;
 out:
+	if (rv != CKR_OK)
+		mcx_log(MCX_LOG_ERROR, "store %s: cannot open: %s (CKR 0x%lx)",
+			path,
+			st != NULL && st->db != NULL ? sqlite3_errmsg(st->db)
+						     : strerror(errno),
+			(unsigned long)rv);
 	mcx_store_close(st);
 	return rv;
 }

@@ -15,7 +15,10 @@ else
 	exit 77
 fi
 command -v pkcs11-tool >/dev/null || { echo "SKIP: no pkcs11-tool" >&2; exit 77; }
-for run in 1 2; do
+# Twice proves it idempotent; once is enough in the (slow) ASan build.
+runs="1 2"
+[ -z "${MCXHSM_SANITIZERS:-}" ] || runs=1
+for run in $runs; do
 	if ! "$MCXHSM_SRCDIR/tests/demo/demo.sh" "$MCXHSM_BUILDDIR" "$work/var" \
 		>"$work/out.$run" 2>&1; then
 		cat "$work/out.$run"
@@ -27,5 +30,5 @@ for run in 1 2; do
 	grep -q '^  audit chain ok' "$work/out.$run" ||
 		{ cat "$work/out.$run"; echo "FAIL: audit not verified" >&2; exit 1; }
 done
-cat "$work/out.2"
-echo "demo ran twice: ok"
+cat "$work/out.$run"
+echo "demo runs $runs: ok"

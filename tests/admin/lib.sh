@@ -84,6 +84,11 @@ generic_suite() {
 	expect_rc 0 "$TOOL" token info
 	grep -q 'label: *admin-test' "$work/out" || fail "token info text"
 
+	# PIN files: the first line counts (CRLF too); an empty one is refused
+	: >"$work/empty.pin"
+	expect_rc 1 "$TOOL" --pin-file "$work/empty.pin" key list
+	grep -q 'empty PIN file' "$work/err" || fail "empty PIN file accepted"
+
 	# wrong PIN: exit 1 and exactly one specific message
 	expect_rc 1 "$TOOL" --pin-file "$work/bad.pin" key list
 	[ "$(cat "$work/err")" = "mcxhsm: C_Login: CKR_PIN_INCORRECT (wrong PIN)" ] ||
@@ -95,12 +100,13 @@ generic_suite() {
 	py_p11 create-aes "$work/user.pin" known-aes a1 "$key" ||
 		fail "creating the known AES key"
 	cv=$(aes_check_value "$key")
-	expect_rc 0 "$TOOL" --pin-file "$work/user.pin" key list --json
+	printf 'user-pin-1234\r\nignored\n' >"$work/crlf.pin"
+	expect_rc 0 "$TOOL" --pin-file "$work/crlf.pin" key list --json
 	json_check "$work/out" '[k.get("check_value") for k in d if k.get("label") == "known-aes"] == ["'"$cv"'"]'
 	json_check "$work/out" '[(k["class"], k["key_type"], k["id"]) for k in d if k.get("label") == "known-aes"] == [("CKO_SECRET_KEY", "CKK_AES", "a1")]'
 	! grep -qi "$key" "$work/out" || fail "key list --json printed the key"
 	MCXHSM_PIN=user-pin-1234 expect_rc 0 "$TOOL" key list
-	grep -q 'known-aes' "$work/out" || fail "key list text lacks the key"
+	grep -q "check_value *$cv" "$work/out" || fail "key list text lacks the key"
 	! grep -qi "$key" "$work/out" || fail "key list printed the key"
 
 	# set-pin: the old PIN stops working, the new one works
@@ -111,25 +117,31 @@ generic_suite() {
 	expect_rc 0 "$TOOL" --pin-file "$work/new.pin" key list
 	expect_rc 0 "$TOOL" --so-pin-file "$work/so.pin" token set-pin --so \
 		--new-pin-file "$work/so.pin"
+	# the SO sets a new user PIN (C_InitPIN); the prompt below logs in with it
+	printf 'user-pin-reset\n' >"$work/reset.pin"
+	expect_rc 0 "$TOOL" --so-pin-file "$work/so.pin" token init-pin \
+		--new-pin-file "$work/reset.pin"
+	grep -q 'user PIN set by the SO' "$work/out" || fail "init-pin output"
 
 	# PIN prompt on a terminal: no echo; no terminal and no PIN: a message
-	expect_rc 0 "$PY" "$MCXHSM_SRCDIR/tests/admin/pty_run.py" user-pin-5678 \
+	expect_rc 0 "$PY" "$MCXHSM_SRCDIR/tests/admin/pty_run.py" user-pin-reset \
 		"$TOOL" key list
 	grep -q 'User PIN:' "$work/out" || fail "no PIN prompt"
 	grep -q 'known-aes' "$work/out" || fail "key list after the prompt"
-	! grep -q 'user-pin-5678' "$work/out" || fail "the prompt echoed the PIN"
+	! grep -q 'user-pin-reset' "$work/out" || fail "the prompt echoed the PIN"
 	expect_rc 1 "$PY" "$MCXHSM_SRCDIR/tests/admin/pty_run.py" a-pin-1,a-pin-2 \
-		"$TOOL" --pin-file "$work/new.pin" token set-pin
+		"$TOOL" --pin-file "$work/reset.pin" token set-pin
 	grep -q 'the two user PINs differ' "$work/out" || fail "PIN confirmation"
 	expect_rc 1 env -u MCXHSM_PIN setsid -w "$TOOL" key list
 	grep -q '^mcxhsm: no PIN: give --pin-file' "$work/err" ||
 		fail "no-terminal message: $(cat "$work/err")"
 
 	# delete by id; a second delete finds nothing
-	expect_rc 0 "$TOOL" --pin-file "$work/new.pin" key delete --id A1
+	expect_rc 0 "$TOOL" --pin-file "$work/reset.pin" key delete --id A1
 	grep -q 'deleted 1 object' "$work/out" || fail "delete output"
-	expect_rc 1 "$TOOL" --pin-file "$work/new.pin" key delete --id a1
+	expect_rc 1 "$TOOL" --pin-file "$work/reset.pin" key delete --id a1
 	grep -q 'no object with that id' "$work/err" || fail "delete of nothing"
-	expect_rc 0 "$TOOL" --pin-file "$work/new.pin" key list --json
+	# (global options may also follow the command)
+	expect_rc 0 "$TOOL" key list --json --pin-file "$work/reset.pin"
 	json_check "$work/out" 'not any(k.get("label") == "known-aes" for k in d)'
 }

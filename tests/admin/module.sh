@@ -23,14 +23,39 @@ fi
 
 generic_suite
 
+# --conf names the module's configuration as $MCXHSM_CONF does
+expect_rc 0 env -u MCXHSM_CONF "$TOOL" --conf "$work/mcxhsm.conf" token info --json
+json_check "$work/out" '[t["label"] for t in d if t["initialized"]] == ["admin-test"]'
+
+# PKCS#11 3.0 §5.2 CK_TOKEN_INFO: a failed login sets
+# CKF_USER_PIN_COUNT_LOW until the next successful one; token info shows it.
+expect_rc 1 "$TOOL" --pin-file "$work/bad.pin" key list
+expect_rc 0 "$TOOL" token info --json
+json_check "$work/out" '[t for t in d if t["initialized"]][0]["flags"].count("user_pin_count_low") == 1'
+
+# A vendor key lists with its MCX attributes under PRODUCT.md's names and
+# its check value by the AES rule; its value never appears.
+mcxkey=00112233445566778899aabbccddeeff
+rc=0
+py_p11 create-mcx-key "$work/reset.pin" musik-1 6 6000abcd "$mcxkey" || rc=$?
+if [ "$rc" -eq 0 ]; then
+	expect_rc 0 "$TOOL" --pin-file "$work/reset.pin" key list --json
+	json_check "$work/out" '[(k["key_type"], k["purpose"], k["key_id"], k["check_value"]) for k in d if k.get("label") == "musik-1"] == [("CKK_MCX_KEY", "MuSiK", "6000abcd", "'"$(aes_check_value $mcxkey)"'")]'
+	! grep -qi "$mcxkey" "$work/out" || fail "key list printed the MCX key"
+elif [ "$rc" -eq 3 ]; then
+	echo "note: the module does not import CKK_MCX_KEY by C_CreateObject" >&2
+else
+	fail "creating the MCX key"
+fi
+
 # The failed login of generic_suite and the token's life are audited
 # (read here logged in; the other audit commands read without a PIN).
-expect_rc 0 "$TOOL" --pin-file "$work/new.pin" audit show --json
+expect_rc 0 "$TOOL" --pin-file "$work/reset.pin" audit show --json
 cp "$work/out" "$work/audit.json"
 json_check "$work/audit.json" 'any(r["function"] == "C_Login" and r["rv"] == "CKR_PIN_INCORRECT" for r in d)'
 json_check "$work/audit.json" 'any(r["function"] == "C_InitToken" and r["rv"] == "CKR_OK" for r in d)'
 json_check "$work/audit.json" '[r["seq"] for r in d] == sorted(r["seq"] for r in d)'
-for secret in user-pin-1234 user-pin-5678 so-pin-1234 \
+for secret in user-pin-1234 user-pin-5678 user-pin-reset so-pin-1234 \
 	000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f; do
 	! grep -q "$secret" "$work/audit.json" || fail "audit shows $secret"
 done
@@ -70,7 +95,17 @@ expect_rc 1 "$TOOL" audit verify
 grep -q "audit chain broken at seq $((seq + 1)) (record $seq missing)" "$work/err" ||
 	fail "deleted record: $(cat "$work/err")"
 
-# 3. the untouched copy still verifies (no PIN needed to audit)
+# 3. the first record deleted: the chain must start from 32 zero octets
+rm -rf "$work/tokens"
+cp -a "$work/tokens.orig" "$work/tokens"
+first=$(sqlite3 "$db" 'SELECT min(seq) FROM audit')
+sqlite3 "$db" "DROP TRIGGER IF EXISTS audit_no_delete;
+	DELETE FROM audit WHERE seq = $first;"
+expect_rc 1 "$TOOL" audit verify
+grep -q "audit chain broken at seq $((first + 1))\$" "$work/err" ||
+	fail "deleted first record: $(cat "$work/err")"
+
+# 4. the untouched copy still verifies (no PIN needed to audit)
 rm -rf "$work/tokens"
 cp -a "$work/tokens.orig" "$work/tokens"
 expect_rc 0 env -u MCXHSM_PIN "$TOOL" audit verify

@@ -3,8 +3,12 @@
 $MCXHSM_MODULE (the tool itself never creates keys).
 
   create-aes PIN_FILE LABEL ID_HEX KEY_HEX   import a sensitive AES key
+  create-mcx-key PIN_FILE LABEL PURPOSE KEY_ID_HEX KEY_HEX
+                                             import a CKK_MCX_KEY; exits 3
+                                             when the module refuses it
 """
 import os
+import struct
 import sys
 
 import PyKCS11
@@ -43,9 +47,38 @@ def create_aes(pin_file, label, id_hex, key_hex):
     s.closeSession()
 
 
+# <mcxhsm/pkcs11-mcx.h>: one vendor base per family.
+MCX_TAG = 0x4D435800
+CKK_MCX_KEY = PyKCS11.CKK_VENDOR_DEFINED | MCX_TAG | 0x03
+CKA_MCX_KEY_PURPOSE = PyKCS11.CKA_VENDOR_DEFINED | MCX_TAG | 0x01
+CKA_MCX_KEY_ID = PyKCS11.CKA_VENDOR_DEFINED | MCX_TAG | 0x02
+
+
+def create_mcx_key(pin_file, label, purpose, key_id_hex, key_hex):
+    lib, s = session(pin_file)
+    try:
+        s.createObject([
+            (CKA_CLASS, PyKCS11.CKO_SECRET_KEY),
+            (PyKCS11.CKA_KEY_TYPE, CKK_MCX_KEY),
+            (PyKCS11.CKA_TOKEN, True),
+            (PyKCS11.CKA_LABEL, label),
+            # PyKCS11 passes unknown (vendor) attributes as bytes: a
+            # CK_ULONG (C unsigned long) in native size and order.
+            (CKA_MCX_KEY_PURPOSE, struct.pack("L", int(purpose))),
+            (CKA_MCX_KEY_ID, bytes.fromhex(key_id_hex)),
+            (PyKCS11.CKA_VALUE, bytes.fromhex(key_hex)),
+        ])
+    except PyKCS11.PyKCS11Error as e:
+        print("module refused the MCX key: %s" % e, file=sys.stderr)
+        sys.exit(3)
+    s.logout()
+
+
 def main():
     if len(sys.argv) == 6 and sys.argv[1] == "create-aes":
         create_aes(*sys.argv[2:])
+    elif len(sys.argv) == 7 and sys.argv[1] == "create-mcx-key":
+        create_mcx_key(*sys.argv[2:])
     else:
         sys.exit(__doc__)
 

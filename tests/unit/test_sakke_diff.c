@@ -8,8 +8,9 @@
  * generator, split over scalar multiplications, g^r, pairings,
  * encapsulations, decapsulations (a quarter of them of tampered data, which
  * both must refuse) and HashToIntegerRange; plus the KMS side (Z = [z]P,
- * RSK issue) and RSK validation for the key pool.  The seed is printed;
- * MCXHSM_DIFF_SEED=<seed> replays a run.  Exit 0 when every comparison
+ * RSK issue) and RSK validation for the key pool, and the two decision-a
+ * compatibility forms (15-octet H, g^r hashed at minimal length).  The seed is
+ * printed; MCXHSM_DIFF_SEED=<seed> replays a run.  Exit 0 when every comparison
  * matched, 1 otherwise.
  */
 #include <inttypes.h>
@@ -341,6 +342,93 @@ static void case_decapsulate(struct pool *s, unsigned long n)
 	}
 }
 
+/* Decision a (MCX-REFERENCE top): messages of the widely used library
+ * that writes H without its leading zero octet (272-octet SED), and that
+ * hashes g^r without its leading zero octets.  Found by drawing SSVs with
+ * the engine (about 1 in 256 and 1 in 153 draws); both implementations must
+ * then recover the SSV on both kernels. */
+static void case_decision_a(struct pool *s)
+{
+	uint8_t ssv[SSV], sed[SED], got[SSV], exp[SSV], r[FP], w[FP], m[SSV];
+	uint8_t s_id[SSV + 32];
+	int found = 0;
+
+	mcx_sakke_set_kernel(MCX_SAKKE_KERNEL_AUTO);
+	/* H with a leading zero octet: send it as 272 octets. */
+	for (int tries = 0; tries < 4000 && !found; tries++) {
+		rnd_bytes(ssv, SSV);
+		if (mcx_sakke_encapsulate(s->kms[0], s->id[0], 32, ssv, sed) !=
+		    MCX_OK)
+			break;
+		found = sed[PT] == 0;
+	}
+	check(found, 0, "decision a: find a short H", MCX_SAKKE_KERNEL_AUTO);
+	printf("  decision a: 272-octet SED (15-octet H)%s\n",
+	       found ? "" : " NOT FOUND");
+	if (found) {
+		memmove(sed + PT, sed + PT + 1, SSV - 1);
+		check(mcx_sakke_ref_decapsulate(s->ref, s->zpub[0], s->rsk[0],
+						s->id[0], 32, sed, SED - 1, exp,
+						NULL) == 0 &&
+			  memcmp(exp, ssv, SSV) == 0,
+		      0, "decision a: short H (reference)",
+		      MCX_SAKKE_KERNEL_AUTO);
+		for (int i = 0; i < 2; i++) {
+			mcx_sakke_set_kernel(kernels[i]);
+			check(mcx_sakke_decapsulate(s->kms[0], s->rsk_obj[0],
+						    s->id[0], 32, sed, SED - 1,
+						    got) == MCX_OK &&
+				  memcmp(got, ssv, SSV) == 0,
+			      0, "decision a: short H", kernels[i]);
+		}
+	}
+	/* g^r with a leading zero octet, masked from its minimal encoding. */
+	found = 0;
+	mcx_sakke_set_kernel(MCX_SAKKE_KERNEL_AUTO);
+	for (int tries = 0; tries < 3000 && !found; tries++) {
+		rnd_bytes(ssv, SSV);
+		memcpy(s_id, ssv, SSV);
+		memcpy(s_id + SSV, s->id[1], 32);
+		if (mcx_sakke_hash_to_range_q(s_id, sizeof(s_id), r) !=
+			MCX_OK ||
+		    mcx_sakke_g_pow(r, w) != MCX_OK)
+			break;
+		found = w[0] == 0;
+	}
+	check(found, 0, "decision a: find g^r < 2^1016", MCX_SAKKE_KERNEL_AUTO);
+	printf("  decision a: H masked from the minimal-length g^r%s\n",
+	       found ? "" : " NOT FOUND");
+	if (found) {
+		size_t skip = 0;
+
+		while (skip < FP && w[skip] == 0)
+			skip++;
+		if (mcx_sakke_encapsulate(s->kms[1], s->id[1], 32, ssv, sed) !=
+			MCX_OK ||
+		    mcx_sakke_hash_to_range_n(w + skip, FP - skip, m) !=
+			MCX_OK) {
+			check(0, 0, "decision a: build", MCX_SAKKE_KERNEL_AUTO);
+			return;
+		}
+		for (size_t i = 0; i < SSV; i++)
+			sed[PT + i] = ssv[i] ^ m[i];
+		check(mcx_sakke_ref_decapsulate(s->ref, s->zpub[1], s->rsk[1],
+						s->id[1], 32, sed, SED, exp,
+						NULL) == 0 &&
+			  memcmp(exp, ssv, SSV) == 0,
+		      0, "decision a: minimal g^r (reference)",
+		      MCX_SAKKE_KERNEL_AUTO);
+		for (int i = 0; i < 2; i++) {
+			mcx_sakke_set_kernel(kernels[i]);
+			check(mcx_sakke_decapsulate(s->kms[1], s->rsk_obj[1],
+						    s->id[1], 32, sed, SED,
+						    got) == MCX_OK &&
+				  memcmp(got, ssv, SSV) == 0,
+			      0, "decision a: minimal g^r", kernels[i]);
+		}
+	}
+}
+
 int main(void)
 {
 	struct pool s;
@@ -408,6 +496,7 @@ int main(void)
 		}
 		secs[kind] += (double)(clock() - c0) / CLOCKS_PER_SEC;
 	}
+	case_decision_a(&s);
 	teardown(&s);
 	for (size_t i = 0; i < 6; i++)
 		printf("  %-14s %4lu cases %6.2f s\n", names[i], counts[i],

@@ -449,6 +449,27 @@ static void test_objects(void **state)
 	assert_int_equal(mcx_store_object_update(st, &key, id1, o1.a, 6),
 			 CKR_ARGUMENTS_BAD);
 	o1.a[4].secret = false;
+	/* an update without the key (public attributes only) keeps the
+	 * stored secret value */
+	{
+		struct mcx_store_attr pub[] = {o1.a[0], o1.a[1], o1.a[2],
+					       o1.a[3], o1.a[4]};
+
+		pub[4].value = "public-edit";
+		pub[4].len = 11;
+		assert_int_equal(mcx_store_object_update(st, NULL, id1, pub, 5),
+				 CKR_OK);
+		assert_int_equal(mcx_store_object_load(st, &key, id1, &got, &n),
+				 CKR_OK);
+		assert_int_equal(n, 6);
+		v = find_attr(got, n, CKA_LABEL);
+		assert_memory_equal(v->value, "public-edit", 11);
+		v = find_attr(got, n, CKA_VALUE);
+		assert_non_null(v);
+		assert_int_equal(v->len, 32);
+		assert_memory_equal(v->value, o1.value, 32);
+		mcx_store_attrs_free(got, n);
+	}
 	/* CKA_UNIQUE_ID cannot change */
 	{
 		struct mcx_store_attr u[] = {
