@@ -22,5 +22,11 @@ token_libmcxhsm_la_LDFLAGS = $(AM_LDFLAGS) -module -avoid-version -shared \
 	-export-symbols-regex '^C_Get(FunctionList|InterfaceList|Interface)$$'
 
 # p11-kit registration
+# p11-kit registration: the module file names the installed module by its
+# absolute path, so a --prefix other than p11-kit's own still works.
 p11kitmodule_DATA = token/mcxhsm.module
-EXTRA_DIST += token/mcxhsm.module
+EXTRA_DIST += token/mcxhsm.module.in
+CLEANFILES += token/mcxhsm.module
+token/mcxhsm.module: $(top_srcdir)/token/mcxhsm.module.in Makefile
+	$(AM_V_GEN)$(MKDIR_P) token && \
+	sed -e 's|@pkcs11dir[@]|$(pkcs11dir)|g' $(top_srcdir)/token/mcxhsm.module.in > $@

@@ -148,6 +148,8 @@ struct mod {
 	const char *uid;     /* replaces UserID text */
 	const char *ssk;     /* replaces SSK text */
 	const char *rsk_alg; /* replaces the RSK EncryptionMethod */
+	const char *rsk;     /* replaces RSK text */
+	int kek16;	     /* kw-aes128 / kw-aes-128-pad, 16-octet TrK */
 };
 
 static char *keyprov_xml(const struct mod *m, size_t n)
@@ -170,16 +172,20 @@ static char *keyprov_xml(const struct mod *m, size_t n)
 			    sw, (snprintf(path, sizeof(path),
 					  "users.%s.key_period_no", m[i].user),
 				 path))));
-		const char *kwp = MCX_KMS_XML_KW_AES256_PAD;
-		key_elem(&b, "UserDecryptKey", U(k, "RSK"),
-			 m[i].encrypted ? (m[i].rsk_alg ? m[i].rsk_alg : kwp)
-					: NULL,
-			 1, 32);
+		const char *kwp = m[i].kek16 ? MCX_KMS_XML_KW_AES128_PAD
+					     : MCX_KMS_XML_KW_AES256_PAD;
+		const char *kw =
+		    m[i].kek16 ? MCX_KMS_XML_KW_AES128 : MCX_KMS_XML_KW_AES256;
+		size_t kl = m[i].kek16 ? 16 : 32;
+		key_elem(
+		    &b, "UserDecryptKey", m[i].rsk ? m[i].rsk : U(k, "RSK"),
+		    m[i].encrypted ? (m[i].rsk_alg ? m[i].rsk_alg : kwp) : NULL,
+		    1, kl);
 		key_elem(&b, "UserSigningKeySSK",
 			 m[i].ssk ? m[i].ssk : U(k, "SSK"),
-			 m[i].encrypted ? MCX_KMS_XML_KW_AES256 : NULL, 0, 32);
+			 m[i].encrypted ? kw : NULL, 0, kl);
 		key_elem(&b, "UserPubTokenPVT", U(k, "PVT"),
-			 m[i].encrypted ? kwp : NULL, 1, 32);
+			 m[i].encrypted ? kwp : NULL, 1, kl);
 		bprintf(&b, "</KmsKeySet>");
 #undef U
 	}
@@ -347,8 +353,8 @@ static void test_streamwide_encrypted(void **state)
 	check_streamwide(1);
 }
 
-/* Parse (and validate) one key set built from m; expect rc and a message
- * naming path. */
+/* Parse (and validate) one key set built from m; expect rc and (when it
+ * is an error) a message naming path. */
 static void expect_refused(const struct mod *m, enum mcx_kms_xml_err rc,
 			   const char *path, const char *more)
 {
@@ -363,12 +369,13 @@ static void expect_refused(const struct mod *m, enum mcx_kms_xml_err rc,
 				     kms, &doc->keysets[0], trk, 32, 0, err),
 				 MCX_KMS_XML_OK);
 		got = mcx_kms_xml_validate_keyset(kms, &doc->keysets[1], trk,
-						  32, 0, err);
+						  m->kek16 ? 16 : 32, 0, err);
 	}
 	if (got != rc)
 		fail_msg("expected %s, got %s: %s", mcx_kms_xml_err_str(rc),
 			 mcx_kms_xml_err_str(got), err);
-	expect_msg(err, path, more);
+	if (rc != MCX_KMS_XML_OK)
+		expect_msg(err, path, more);
 	free(x);
 	mcx_kms_xml_free(doc);
 	mcx_kms_xml_free(cert);
@@ -422,6 +429,96 @@ static void test_bad_keysets(void **state)
 	expect_refused(&m, MCX_KMS_XML_ERR_KEY_INVALID,
 		       "KmsKeySet[2]/UserSigningKeySSK", NULL);
 	free(b);
+}
+
+static void test_good_variants(void **state)
+{
+	(void)state;
+	/* kw-aes128 (SSK) and kw-aes-128-pad (RSK, PVT) with a 16-octet TrK */
+	struct mod m = {.user = "Alice", .encrypted = 1, .kek16 = 1};
+	expect_refused(&m, MCX_KMS_XML_OK, NULL, NULL);
+	/* a 256-bit TrK for a kw-aes128 key is refused, naming the length */
+	m.kek16 = 0;
+	m.rsk_alg = MCX_KMS_XML_KW_AES128_PAD;
+	expect_refused(&m, MCX_KMS_XML_ERR_NO_KEY,
+		       "KmsKeySet[2]/UserDecryptKey", "needs 16");
+	/* base64 key text (§6.2) */
+	uint8_t raw[32];
+	assert_int_equal(
+	    mcx_hex_decode(mcx_vectors_str(sw, "users.Alice.SSK"), raw, 32),
+	    32);
+	char *b = b64(raw, 32);
+	m = (struct mod){.user = "Alice", .ssk = b};
+	expect_refused(&m, MCX_KMS_XML_OK, NULL, NULL);
+	free(b);
+	/* an RSK of 257 octets without the 0x04 prefix */
+	char rsk[600];
+	snprintf(rsk, sizeof(rsk), "%s", mcx_vectors_str(sw, "users.Bob.RSK"));
+	rsk[1] = '5';
+	m = (struct mod){.user = "Bob", .rsk = rsk};
+	expect_refused(&m, MCX_KMS_XML_ERR_LENGTH,
+		       "KmsKeySet[2]/UserDecryptKey", "0x04");
+}
+
+static void test_new_keys_and_cache(void **state)
+{
+	(void)state;
+	char err[MCX_KMS_XML_ERR_LEN] = "";
+	struct mcx_kms_xml *doc = NULL;
+	struct mod m = {.user = "Bob", .encrypted = 1};
+	char *x = keyprov_xml(&m, 1);
+	struct buf b = {0};
+	char *end = strstr(x, "</KmsKeyProv>");
+	*end = '\0';
+	bprintf(&b, "%s", x);
+	/* D.3.1: the KMS may send a new TrK / InK; recorded, not applied */
+	key_elem(
+	    &b, "NewTransportKey",
+	    "00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff",
+	    MCX_KMS_XML_KW_AES256, 0, 32);
+	key_elem(
+	    &b, "NewIntegrityKey",
+	    "ffeeddccbbaa99887766554433221100ffeeddccbbaa99887766554433221100",
+	    NULL, 0, 32);
+	bprintf(&b, "</KmsKeyProv>%s", end + strlen("</KmsKeyProv>"));
+	free(x);
+	assert_int_equal(parse_str(b.p, NULL, &doc, err), MCX_KMS_XML_OK);
+	assert_int_equal(doc->n_new_trks, 1);
+	assert_int_equal(doc->n_new_inks, 1);
+	assert_true(doc->new_trks[0].encrypted);
+	assert_false(doc->new_inks[0].encrypted);
+	uint8_t k[64];
+	size_t kl = 0;
+	assert_int_equal(mcx_kms_xml_key_unwrap(&doc->new_trks[0], trk, 32, k,
+						sizeof(k), &kl, err),
+			 MCX_KMS_XML_OK);
+	assert_int_equal(kl, 32);
+	assert_int_equal(k[1], 0x11);
+	mcx_kms_xml_free(doc);
+	doc = NULL;
+	free(b.p);
+
+	/* KmsCertCache with two certificates (one signed-wrapper form) */
+	x = init_xml();
+	char *c0 = strstr(x, "<KmsCertificate");
+	char *c1 = strstr(x, "</KmsCertificate>") + strlen("</KmsCertificate>");
+	b = (struct buf){0};
+	bprintf(&b, "%.*s", (int)(strstr(x, "<KmsInit") - x), x);
+	bprintf(&b,
+		"<KmsCertCache Version=\"1.0.0\" CacheNum=\"2\">%.*s"
+		"<SignedKmsCertificate>%.*s</SignedKmsCertificate>"
+		"</KmsCertCache></KmsMessage></KmsResponse>",
+		(int)(c1 - c0), c0, (int)(c1 - c0), c0);
+	free(x);
+	assert_int_equal(parse_str(b.p, NULL, &doc, err), MCX_KMS_XML_OK);
+	assert_int_equal(doc->type, MCX_KMS_XML_CERTCACHE);
+	assert_int_equal(doc->n_certs, 2);
+	assert_int_equal(doc->certs[1].n_domains, 1);
+	assert_string_equal(doc->certs[1].domains[0], "streamwide.com");
+	assert_string_equal(doc->certs[1].path,
+			    "SignedKmsCertificate[2]/KmsCertificate");
+	mcx_kms_xml_free(doc);
+	free(b.p);
 }
 
 static void test_forbidden_input(void **state)
@@ -662,6 +759,8 @@ int main(void)
 	    cmocka_unit_test(test_streamwide_clear),
 	    cmocka_unit_test(test_streamwide_encrypted),
 	    cmocka_unit_test(test_bad_keysets),
+	    cmocka_unit_test(test_good_variants),
+	    cmocka_unit_test(test_new_keys_and_cache),
 	    cmocka_unit_test(test_forbidden_input),
 	    cmocka_unit_test(test_signature),
 	};
