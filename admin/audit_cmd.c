@@ -4,7 +4,8 @@
  * client can recompute the chain (encoding in <mcxhsm/pkcs11-mcx.h>):
  *   hash_n = SHA-256(hash_(n-1) || encoding_n), with 32 zero octets before
  *   the first record.
- * verify reports the first record whose link does not hold.
+ * verify reports the first record whose link does not hold.  Both log in
+ * (user, or SO with --so): the records are private objects.
  */
 #include "config.h"
 
@@ -143,24 +144,21 @@ out:
 	return ret;
 }
 
-/* Load the module and open the token.  The module lets anyone read the
- * audit records, so an auditor needs no PIN: log in (user, or SO with
- * --so) only when a PIN was given. */
+/* Load the module and open the token logged in: the module shows the
+ * audit records (labels and unique ids of private keys, who did what) only
+ * to a logged-in user or SO.  The user PIN comes from --pin-file,
+ * $MCXHSM_PIN or a prompt; with --so the SO PIN from --so-pin-file,
+ * $MCXHSM_SO_PIN or a prompt, on an R/W session (an SO login refuses
+ * R/O sessions, PKCS#11 3.0 §5.6.4). */
 static int open_token(struct mcx_admin *ad, bool so, CK_SESSION_HANDLE *s)
 {
-	const char *env = getenv("MCXHSM_PIN");
-	CK_USER_TYPE user = (CK_USER_TYPE)-1;
 	CK_SLOT_ID slot = 0;
 	int ret = mcx_p11_load(ad);
 
-	if (so)
-		user = CKU_SO;
-	else if (ad->pin_file != NULL || (env != NULL && env[0] != '\0'))
-		user = CKU_USER;
 	if (ret == MCX_EXIT_OK)
 		ret = mcx_p11_find_token(ad, &slot);
 	if (ret == MCX_EXIT_OK)
-		ret = mcx_p11_open(ad, slot, false, user, s);
+		ret = mcx_p11_open(ad, slot, so, so ? CKU_SO : CKU_USER, s);
 	return ret;
 }
 

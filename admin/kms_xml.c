@@ -50,22 +50,6 @@ static enum mcx_kms_xml_err collect(const xmlNode *parent, const char *ppath,
 	return MCX_KMS_XML_OK;
 }
 
-/* "ppath/name", truncated to the path buffer (messages only). */
-static void child_path(char *dst, const char *ppath, const char *name)
-{
-	size_t a = strlen(ppath), b = strlen(name), o = 0;
-	if (a > MCX_KMS_XML_PATH_LEN - 1)
-		a = MCX_KMS_XML_PATH_LEN - 1;
-	memcpy(dst, ppath, a);
-	o = a;
-	if (a != 0 && o < MCX_KMS_XML_PATH_LEN - 1)
-		dst[o++] = '/';
-	if (b > MCX_KMS_XML_PATH_LEN - 1 - o)
-		b = MCX_KMS_XML_PATH_LEN - 1 - o;
-	memcpy(dst + o, name, b);
-	dst[o + b] = '\0';
-}
-
 /* Optional string field: *out stays NULL when absent. */
 static enum mcx_kms_xml_err str_field(const struct field *f, const char *ppath,
 				      char **out, char *err)
@@ -73,7 +57,7 @@ static enum mcx_kms_xml_err str_field(const struct field *f, const char *ppath,
 	char path[MCX_KMS_XML_PATH_LEN];
 	if (f->node == NULL)
 		return MCX_KMS_XML_OK;
-	child_path(path, ppath, f->name);
+	mcx_kms_xml_child_path(path, ppath, f->name);
 	return mcx_kms_xml_text(f->node, path, out, err);
 }
 
@@ -86,7 +70,7 @@ static enum mcx_kms_xml_err uint_field(const struct field *f, const char *ppath,
 	uint64_t v = 0;
 	if (f->node == NULL)
 		return MCX_KMS_XML_OK;
-	child_path(path, ppath, f->name);
+	mcx_kms_xml_child_path(path, ppath, f->name);
 	rc = mcx_kms_xml_text(f->node, path, &t, err);
 	if (rc != MCX_KMS_XML_OK)
 		goto out;
@@ -117,7 +101,7 @@ static enum mcx_kms_xml_err bool_field(const struct field *f, const char *ppath,
 	enum mcx_kms_xml_err rc = MCX_KMS_XML_OK;
 	if (f->node == NULL)
 		return MCX_KMS_XML_OK;
-	child_path(path, ppath, f->name);
+	mcx_kms_xml_child_path(path, ppath, f->name);
 	rc = mcx_kms_xml_text(f->node, path, &t, err);
 	if (rc != MCX_KMS_XML_OK)
 		goto out;
@@ -140,7 +124,7 @@ static enum mcx_kms_xml_err time_field(const struct field *f, const char *ppath,
 	enum mcx_kms_xml_err rc = MCX_KMS_XML_OK;
 	if (f->node == NULL)
 		return MCX_KMS_XML_OK;
-	child_path(path, ppath, f->name);
+	mcx_kms_xml_child_path(path, ppath, f->name);
 	rc = mcx_kms_xml_text(f->node, path, &t, err);
 	if (rc != MCX_KMS_XML_OK)
 		goto out;
@@ -162,7 +146,7 @@ static enum mcx_kms_xml_err bytes_field(const struct field *f,
 	char path[MCX_KMS_XML_PATH_LEN];
 	char *t = NULL;
 	enum mcx_kms_xml_err rc = MCX_KMS_XML_OK;
-	child_path(path, ppath, f->name);
+	mcx_kms_xml_child_path(path, ppath, f->name);
 	rc = mcx_kms_xml_text(f->node, path, &t, err);
 	if (rc != MCX_KMS_XML_OK)
 		goto out;
@@ -174,141 +158,6 @@ static enum mcx_kms_xml_err bytes_field(const struct field *f,
 			  "neither hexBinary nor base64 text");
 out:
 	free(t);
-	return rc;
-}
-
-/* The local part of an xsi:type value ("tns:EncKeyContentType"). */
-static const char *local_part(const char *qname)
-{
-	const char *c = strchr(qname, ':');
-	return c != NULL ? c + 1 : qname;
-}
-
-static int kw_algorithm_ok(const char *uri)
-{
-	return strcmp(uri, MCX_KMS_XML_KW_AES128) == 0 ||
-	       strcmp(uri, MCX_KMS_XML_KW_AES256) == 0 ||
-	       strcmp(uri, MCX_KMS_XML_KW_AES128_PAD) == 0 ||
-	       strcmp(uri, MCX_KMS_XML_KW_AES256_PAD) == 0;
-}
-
-/* The xenc:EncryptedKey of an EncKeyContentType element (decision b). */
-static enum mcx_kms_xml_err
-parse_encrypted(const xmlNode *n, struct mcx_kms_xml_key *key, char *err)
-{
-	char path[MCX_KMS_XML_PATH_LEN];
-	char *t = NULL;
-	xmlChar *alg = NULL;
-	enum mcx_kms_xml_err rc = MCX_KMS_XML_OK;
-	const xmlNode *ek =
-	    mcx_kms_xml_child(n, MCX_KMS_XML_XENC_NS, "EncryptedKey");
-	if (ek == NULL) {
-		rc = FAIL(MCX_KMS_XML_ERR_SCHEMA, key->path,
-			  "EncKeyContentType without xenc:EncryptedKey");
-		goto out;
-	}
-	child_path(path, key->path, "EncryptedKey/EncryptionMethod");
-	const xmlNode *em =
-	    mcx_kms_xml_child(ek, MCX_KMS_XML_XENC_NS, "EncryptionMethod");
-	if (em == NULL ||
-	    (alg = xmlGetNoNsProp(em, (const xmlChar *)"Algorithm")) == NULL) {
-		rc = FAIL(MCX_KMS_XML_ERR_SCHEMA, path,
-			  "missing EncryptionMethod/@Algorithm");
-		goto out;
-	}
-	/* Decision b: only the AES key wraps; anything else is named. */
-	if (!kw_algorithm_ok((const char *)alg)) {
-		rc = FAIL(MCX_KMS_XML_ERR_ALGORITHM, path,
-			  "unsupported key-wrap algorithm %.200s",
-			  (const char *)alg);
-		goto out;
-	}
-	key->algorithm = strdup((const char *)alg);
-	if (key->algorithm == NULL) {
-		rc = FAIL(MCX_KMS_XML_ERR_NOMEM, path, "out of memory");
-		goto out;
-	}
-	const xmlNode *ki = mcx_kms_xml_child(ek, MCX_KMS_XML_DS_NS, "KeyInfo");
-	const xmlNode *kn =
-	    ki != NULL ? mcx_kms_xml_child(ki, MCX_KMS_XML_DS_NS, "KeyName")
-		       : NULL;
-	if (kn != NULL) {
-		child_path(path, key->path, "EncryptedKey/KeyInfo/KeyName");
-		rc = mcx_kms_xml_text(kn, path, &key->key_name, err);
-		if (rc != MCX_KMS_XML_OK)
-			goto out;
-	}
-	child_path(path, key->path, "EncryptedKey/CipherData/CipherValue");
-	const xmlNode *cd =
-	    mcx_kms_xml_child(ek, MCX_KMS_XML_XENC_NS, "CipherData");
-	const xmlNode *cv =
-	    cd != NULL
-		? mcx_kms_xml_child(cd, MCX_KMS_XML_XENC_NS, "CipherValue")
-		: NULL;
-	if (cv == NULL) {
-		rc = FAIL(MCX_KMS_XML_ERR_SCHEMA, path, "missing CipherValue");
-		goto out;
-	}
-	rc = mcx_kms_xml_text(cv, path, &t, err);
-	if (rc != MCX_KMS_XML_OK)
-		goto out;
-	int d = mcx_kms_xml_base64(t, &key->value, &key->len);
-	if (d == -2) {
-		rc = FAIL(MCX_KMS_XML_ERR_NOMEM, path, "out of memory");
-		goto out;
-	}
-	/* RFC 3394 / RFC 5649 output: a multiple of 8, at least 16. */
-	if (d != 0 || key->len < 16 || key->len % 8 != 0) {
-		rc = FAIL(MCX_KMS_XML_ERR_ENCODING, path,
-			  "not base64 of an AES key-wrap output (%zu octets)",
-			  d == 0 ? key->len : (size_t)0);
-		goto out;
-	}
-	key->encrypted = 1;
-out:
-	xmlFree(alg);
-	free(t);
-	return rc;
-}
-
-/* One abstractKeyContentType element (RSK, SSK, PVT, NewTransportKey...). */
-static enum mcx_kms_xml_err parse_key(const xmlNode *n, const char *path,
-				      struct mcx_kms_xml_key *key, char *err)
-{
-	char *t = NULL;
-	xmlChar *type = NULL;
-	enum mcx_kms_xml_err rc = MCX_KMS_XML_OK;
-	key->present = 1;
-	snprintf(key->path, sizeof(key->path), "%s", path);
-	type = xmlGetNsProp(n, (const xmlChar *)"type",
-			    (const xmlChar *)MCX_KMS_XML_XSI_NS);
-	if (type != NULL &&
-	    strcmp(local_part((const char *)type), "EncKeyContentType") == 0) {
-		rc = parse_encrypted(n, key, err);
-		goto out;
-	}
-	if (type != NULL &&
-	    strcmp(local_part((const char *)type), "KeyContentType") != 0) {
-		rc = FAIL(MCX_KMS_XML_ERR_SCHEMA, path,
-			  "unknown xsi:type %.100s", (const char *)type);
-		goto out;
-	}
-	rc = mcx_kms_xml_text(n, path, &t, err);
-	if (rc != MCX_KMS_XML_OK)
-		goto out;
-	int d = mcx_kms_xml_decode(t, &key->value, &key->len);
-	if (d == -2)
-		rc = FAIL(MCX_KMS_XML_ERR_NOMEM, path, "out of memory");
-	else if (d != 0)
-		rc = FAIL(MCX_KMS_XML_ERR_ENCODING, path,
-			  "key text is neither hexBinary nor base64 "
-			  "(truncated or non-hex)");
-out:
-	xmlFree(type);
-	if (t != NULL) {
-		mcx_wipe(t, strlen(t));
-		free(t);
-	}
 	return rc;
 }
 
@@ -359,7 +208,7 @@ static enum mcx_kms_xml_err parse_cert(const xmlNode *n, const char *path,
 		return rc;
 	char p[MCX_KMS_XML_PATH_LEN];
 	if (c->user_key_period == 0) {
-		child_path(p, path, "UserKeyPeriod");
+		mcx_kms_xml_child_path(p, path, "UserKeyPeriod");
 		return FAIL(MCX_KMS_XML_ERR_ENCODING, p, "key period of 0 s");
 	}
 	if (f[11].node != NULL) {
@@ -383,7 +232,7 @@ static enum mcx_kms_xml_err parse_cert(const xmlNode *n, const char *path,
 			char dn[32];
 			snprintf(dn, sizeof(dn), "KmsDomainList/KmsDomain[%zu]",
 				 c->n_domains + 1);
-			child_path(p, path, dn);
+			mcx_kms_xml_child_path(p, path, dn);
 			rc = mcx_kms_xml_text(d, p, &c->domains[c->n_domains],
 					      err);
 			c->n_domains++;
@@ -433,7 +282,7 @@ static enum mcx_kms_xml_err parse_keyset(const xmlNode *n, const char *path,
 	    (rc = bool_field(&f[8], path, &ks->revoked, err)))
 		goto out;
 	/* §6.2: UserID as hex (Streamwide) or base64 (another reading). */
-	child_path(p, path, "UserID");
+	mcx_kms_xml_child_path(p, path, "UserID");
 	int d = mcx_kms_xml_decode(uid, &raw, &raw_len);
 	if (d == -2) {
 		rc = FAIL(MCX_KMS_XML_ERR_NOMEM, p, "out of memory");
@@ -445,14 +294,18 @@ static enum mcx_kms_xml_err parse_keyset(const xmlNode *n, const char *path,
 		goto out;
 	}
 	memcpy(ks->user_id, raw, MCX_KMS_XML_UID_LEN);
-	child_path(p, path, "UserDecryptKey");
-	if ((rc = parse_key(f[9].node, p, &ks->rsk, err)) != MCX_KMS_XML_OK)
+	ks->user_id_text = uid;
+	uid = NULL;
+	mcx_kms_xml_child_path(p, path, "UserDecryptKey");
+	if ((rc = mcx_kms_xml_parse_key(f[9].node, p, &ks->rsk, err)) !=
+	    MCX_KMS_XML_OK)
 		goto out;
-	child_path(p, path, "UserSigningKeySSK");
-	if ((rc = parse_key(f[10].node, p, &ks->ssk, err)) != MCX_KMS_XML_OK)
+	mcx_kms_xml_child_path(p, path, "UserSigningKeySSK");
+	if ((rc = mcx_kms_xml_parse_key(f[10].node, p, &ks->ssk, err)) !=
+	    MCX_KMS_XML_OK)
 		goto out;
-	child_path(p, path, "UserPubTokenPVT");
-	rc = parse_key(f[11].node, p, &ks->pvt, err);
+	mcx_kms_xml_child_path(p, path, "UserPubTokenPVT");
+	rc = mcx_kms_xml_parse_key(f[11].node, p, &ks->pvt, err);
 out:
 	free(uid);
 	free(raw);
@@ -518,14 +371,14 @@ static enum mcx_kms_xml_err parse_message(const xmlNode *m,
 			snprintf(p, sizeof(p), "NewTransportKey[%zu]",
 				 doc->n_new_trks + 1);
 			GROW(doc->new_trks, doc->n_new_trks);
-			rc = parse_key(
+			rc = mcx_kms_xml_parse_key(
 			    c, p, &doc->new_trks[doc->n_new_trks - 1], err);
 		} else if (mcx_kms_xml_is(c, MCX_KMS_XML_NS,
 					  "NewIntegrityKey")) {
 			snprintf(p, sizeof(p), "NewIntegrityKey[%zu]",
 				 doc->n_new_inks + 1);
 			GROW(doc->new_inks, doc->n_new_inks);
-			rc = parse_key(
+			rc = mcx_kms_xml_parse_key(
 			    c, p, &doc->new_inks[doc->n_new_inks - 1], err);
 		}
 		if (rc != MCX_KMS_XML_OK)
@@ -638,6 +491,7 @@ void mcx_kms_xml_free(struct mcx_kms_xml *doc)
 		free(k->cert_uri);
 		free(k->issuer);
 		free(k->user_uri);
+		free(k->user_id_text);
 		free(k->id);
 		key_clear(&k->rsk);
 		key_clear(&k->ssk);

@@ -103,6 +103,8 @@ struct mcx_kms_xml_cert {
 struct mcx_kms_xml_keyset {
 	char *kms_uri, *cert_uri, *issuer, *user_uri, *id;
 	uint8_t user_id[MCX_KMS_XML_UID_LEN];
+	char
+	    *user_id_text; /* UserID as written (for MCX_KMS_XML_UID_AS_TEXT) */
 	int has_valid_from, has_valid_to;
 	int64_t valid_from, valid_to; /* Unix time, as written */
 	uint64_t key_period_no;	      /* P5 */
@@ -186,8 +188,9 @@ void mcx_kms_xml_kms_free(struct mcx_kms_xml_kms *kms);
  * matches, key lengths (RSK 257 with 0x04, SSK 32, PVT 65 with 0x04),
  * UserID == UID(UserUri, KmsUri, UserKeyPeriod, UserKeyOffset,
  * KeyPeriodNo), RSK validation (pairing) and SSK/PVT validation against
- * KPAK with the identifier = UserID (or its lower-case hex text with
- * MCX_KMS_XML_UID_AS_TEXT).  Encrypted elements need trk. */
+ * KPAK with the identifier = UserID (or, with MCX_KMS_XML_UID_AS_TEXT, its
+ * 64-character hex text as written, lower-case hex if it was base64). Encrypted
+ * elements need trk. */
 enum mcx_kms_xml_err
 mcx_kms_xml_validate_keyset(const struct mcx_kms_xml_kms *kms,
 			    const struct mcx_kms_xml_keyset *ks,

@@ -282,8 +282,13 @@ mcx_kms_xml_validate_keyset(const struct mcx_kms_xml_kms *kms,
 	}
 	/* §6.3 quirk: some KMSs use the 64 hex characters as the identifier */
 	if (flags & MCX_KMS_XML_UID_AS_TEXT) {
-		for (size_t i = 0; i < sizeof(uid); i++)
-			snprintf(uid_text + 2 * i, 3, "%02x", ks->user_id[i]);
+		if (ks->user_id_text != NULL &&
+		    strlen(ks->user_id_text) == 2 * MCX_KMS_XML_UID_LEN)
+			memcpy(uid_text, ks->user_id_text, sizeof(uid_text));
+		else
+			for (size_t i = 0; i < sizeof(uid); i++)
+				snprintf(uid_text + 2 * i, 3, "%02x",
+					 ks->user_id[i]);
 		id = (const uint8_t *)uid_text;
 		id_len = 2 * MCX_KMS_XML_UID_LEN;
 	}

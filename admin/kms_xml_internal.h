@@ -21,6 +21,15 @@ enum mcx_kms_xml_err mcx_kms_xml_fail(char *err, enum mcx_kms_xml_err e,
 /* Whether n is an element called name in namespace ns. */
 int mcx_kms_xml_is(const xmlNode *n, const char *ns, const char *name);
 
+/* dst (MCX_KMS_XML_PATH_LEN) = "ppath/name", truncated if need be. */
+void mcx_kms_xml_child_path(char *dst, const char *ppath, const char *name);
+
+/* One abstractKeyContentType element (RSK, SSK, PVT, NewTransportKey):
+ * fills key (path recorded for messages). */
+enum mcx_kms_xml_err mcx_kms_xml_parse_key(const xmlNode *n, const char *path,
+					   struct mcx_kms_xml_key *key,
+					   char *err);
+
 /* The first element child of parent called name in ns, or NULL. */
 xmlNode *mcx_kms_xml_child(const xmlNode *parent, const char *ns,
 			   const char *name);

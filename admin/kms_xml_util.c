@@ -44,6 +44,22 @@ xmlNode *mcx_kms_xml_child(const xmlNode *parent, const char *ns,
 	return NULL;
 }
 
+/* "ppath/name", truncated to the path buffer (messages only). */
+void mcx_kms_xml_child_path(char *dst, const char *ppath, const char *name)
+{
+	size_t a = strlen(ppath), b = strlen(name), o = 0;
+	if (a > MCX_KMS_XML_PATH_LEN - 1)
+		a = MCX_KMS_XML_PATH_LEN - 1;
+	memcpy(dst, ppath, a);
+	o = a;
+	if (a != 0 && o < MCX_KMS_XML_PATH_LEN - 1)
+		dst[o++] = '/';
+	if (b > MCX_KMS_XML_PATH_LEN - 1 - o)
+		b = MCX_KMS_XML_PATH_LEN - 1 - o;
+	memcpy(dst + o, name, b);
+	dst[o + b] = '\0';
+}
+
 static int is_space(char c)
 {
 	return c == ' ' || c == '\t' || c == '\r' || c == '\n';

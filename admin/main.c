@@ -43,7 +43,7 @@ static const struct command commands[] = {
     {"key", "delete", mcx_key_cmd_delete,
      "(--label L | --id HEX | --unique-id U)", "destroy the matching objects"},
     {"audit", "show", mcx_audit_cmd_show, "[--json] [--last N] [--so]",
-     "the token's audit log (logs in only when given a PIN, or --so)"},
+     "the token's audit log (logged in as user, or SO with --so)"},
     {"audit", "verify", mcx_audit_cmd_verify, "[--so]",
      "recompute the audit hash chain; exit 1 at the first broken record"},
 };

@@ -246,12 +246,15 @@ enum mcx_mech_err mcx_aes_gcm_decrypt(const uint8_t *key, size_t key_len,
 	/* SP 800-38D 7.2 step 7: no plaintext when the tag is wrong. */
 	if (EVP_CipherFinal_ex(ctx, tag, &outl) != 1) {
 		err = MCX_ERR_AUTH;
-		if (ct_len > 0)
-			mcx_wipe(out, ct_len);
 		goto out;
 	}
 	err = MCX_OK;
 out:
+	/* Unverified plaintext never leaves: on every failure after the
+	 * arguments were accepted (a failed update or tag setting as well as
+	 * a wrong tag), out holds no part of it. */
+	if (err != MCX_OK && ct_len > 0)
+		mcx_wipe(out, ct_len);
 	EVP_CIPHER_CTX_free(ctx);
 	mcx_err_pop();
 	return err;

@@ -33,8 +33,9 @@ enum mcx_mech_err mcx_aes_gcm_encrypt(const uint8_t *key, size_t key_len,
 				      size_t tag_len, uint8_t *out);
 
 /* AES-GCM decryption in one call: in is ciphertext || tag (in_len >=
- * tag_len); out receives in_len - tag_len octets.  On MCX_ERR_AUTH out is
- * wiped: no unauthenticated plaintext leaves. */
+ * tag_len); out receives in_len - tag_len octets.  On any failure after the
+ * argument checks (MCX_ERR_AUTH or another) out is wiped: no
+ * unauthenticated plaintext leaves (SP 800-38D 7.2 step 7). */
 enum mcx_mech_err mcx_aes_gcm_decrypt(const uint8_t *key, size_t key_len,
 				      const uint8_t *iv, size_t iv_len,
 				      const uint8_t *aad, size_t aad_len,

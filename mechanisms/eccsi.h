@@ -130,6 +130,10 @@ const uint8_t *mcx_eccsi_verifier_hs(const struct mcx_eccsi_verifier *verifier);
 enum mcx_mech_err
 mcx_eccsi_verifier_y(const struct mcx_eccsi_verifier *verifier,
 		     uint8_t y[MCX_ECCSI_POINT_LEN]);
+/* The signer ID the verifier was made for (RFC 6507 §5.2.2 verifies
+ * against this ID, not against any ID a caller names alongside it). */
+const uint8_t *mcx_eccsi_verifier_id(const struct mcx_eccsi_verifier *verifier,
+				     size_t *id_len);
 
 /* Verify with the cached Y: one multi-scalar multiplication
  * [s*HE]G + [s*r]Y.  A signature carrying a PVT other than the cached one

@@ -242,6 +242,13 @@ const uint8_t *mcx_eccsi_verifier_hs(const struct mcx_eccsi_verifier *v)
 	return v->hs;
 }
 
+const uint8_t *mcx_eccsi_verifier_id(const struct mcx_eccsi_verifier *v,
+				     size_t *id_len)
+{
+	*id_len = v->id_len;
+	return v->id;
+}
+
 enum mcx_mech_err mcx_eccsi_verifier_verify(const struct mcx_eccsi_verifier *v,
 					    const uint8_t *msg, size_t msg_len,
 					    const uint8_t *sig, size_t sig_len)

@@ -245,13 +245,9 @@ void mcx_fp1024_mul2_add_tmp(const struct mcx_fp1024_mod *m,
 	 * 244 ns). */
 	kwide(s->t, a->v, b->v);
 	kwide(s->u, c->v, d->v);
-	for (int i = 0; i < 2 * N; i++) {
-		unsigned __int128 x =
-		    (unsigned __int128)s->t[i] + s->u[i] + carry;
-
-		s->t[i] = (uint64_t)x;
-		carry = (uint64_t)(x >> 64);
-	}
+#pragma GCC unroll 32
+	for (int i = 0; i < 2 * N; i++)
+		ADDC(carry, s->t[i], s->u[i], &s->t[i]);
 	kredc(r->v, s->t, m->m, m->m0inv);
 }
 

@@ -375,11 +375,19 @@ enum mcx_mech_err mcx_kdf3gpp_mikey_derive(const uint8_t *key, size_t key_len,
 {
 	enum mcx_mech_err err = MCX_ERR_NOMEM;
 	uint8_t *label = NULL;
-	size_t label_len = 4 + 1 + 4 + rand_len;
+	size_t label_len = 0;
 
 	if ((rand == NULL && rand_len > 0) || (out == NULL && out_len > 0))
 		return MCX_ERR_ARGUMENT;
+	/* RAND is at most 255 octets on the wire (RFC 3830 §6.11: an 8-bit
+	 * length); a larger value would also wrap label_len below. */
+	if (rand_len > 255) {
+		if (out != NULL)
+			mcx_wipe(out, out_len);
+		return MCX_ERR_LENGTH;
+	}
 	/* RFC 3830 §4.1.3: label = constant || cs_id || csb_id || RAND. */
+	label_len = 4 + 1 + 4 + rand_len;
 	label = malloc(label_len);
 	if (label == NULL)
 		goto out;

@@ -11,3 +11,4 @@ include mechanisms/std.mk
 include mechanisms/sakke.mk
 include mechanisms/eccsi.mk
 include mechanisms/mikey.mk
+include mechanisms/rgk.mk

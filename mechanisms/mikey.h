@@ -280,7 +280,8 @@ struct mcx_mikey_received {
 /* The receiver's steps on a decoded message, in order (RFC 6509 §3,
  * TS 33.180 5.2.3, E.6):
  *   1. ECCSI verification over msg[0, signed_len) with the sender ID
- *      (MCX_ERR_IDENTITY if sender_id differs from IDRuidi; the
+ *      (MCX_ERR_IDENTITY if sender_id differs from IDRuidi or, with a
+ *      verifier, from the ID the verifier was made for; the
  *      mcx_eccsi_verify errors, e.g. MCX_ERR_SIGNATURE)
  *   2. IDRuidr, when present, must be own_uid (MCX_ERR_IDENTITY); SAKKE
  *      decapsulation with the re-encapsulation check (MCX_ERR_DECAP_CHECK)

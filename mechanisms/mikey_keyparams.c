@@ -122,13 +122,29 @@ mcx_mikey_keyparams_encode(const struct mcx_mikey_keyparams *p, uint8_t *out,
 	return MCX_OK;
 }
 
+static enum mcx_mech_err parse_content(const uint8_t *in, size_t len,
+				       struct mcx_mikey_keyparams *out);
+
+/* E.6.3 content; on any error out is left all zero, so that no partly
+ * filled result (e.g. has_groups set with some groups read) is used. */
 enum mcx_mech_err mcx_mikey_keyparams_parse(const uint8_t *in, size_t len,
 					    struct mcx_mikey_keyparams *out)
 {
-	size_t off = 17;
+	enum mcx_mech_err err = MCX_OK;
 
 	if (in == NULL || out == NULL)
 		return MCX_ERR_ARGUMENT;
+	err = parse_content(in, len, out);
+	if (err != MCX_OK)
+		memset(out, 0, sizeof(*out));
+	return err;
+}
+
+static enum mcx_mech_err parse_content(const uint8_t *in, size_t len,
+				       struct mcx_mikey_keyparams *out)
+{
+	size_t off = 17;
+
 	memset(out, 0, sizeof(*out));
 	if (len < off)
 		return MCX_ERR_PARAMS_FORMAT;
@@ -169,10 +185,8 @@ enum mcx_mech_err mcx_mikey_keyparams_parse(const uint8_t *in, size_t len,
 	out->n_groups = count;
 	/* Strict: nothing after the group block (the "reserved" key info of
 	 * E.6 has no defined encoding). */
-	if (off != end || end != len) {
-		memset(out, 0, sizeof(*out));
+	if (off != end || end != len)
 		return MCX_ERR_PARAMS_FORMAT;
-	}
 	return MCX_OK;
 }
 

@@ -22,6 +22,27 @@ static int same(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 	return alen == blen && CRYPTO_memcmp(a, b, alen) == 0;
 }
 
+/* Whether every GENERIC-ID SPI names this K-ID (and GUK-ID): 8 octets
+ * K-ID || GUK-ID, or 4 octets K-ID (§5.6).  The K-ID is computed from the
+ * key (the F.1.3 salt), but it is public by design: the SPI carries K-ID
+ * and GUK-ID in clear, so their XOR, the salt, is on the wire too.  A
+ * function of its own so that tests/ct/ct.supp can declassify exactly
+ * these comparisons. */
+static int spi_agrees(const struct mcx_mikey_msg *msg, uint32_t key_id,
+		      uint32_t uk_id)
+{
+	if (msg->map_type != MCX_MIKEY_MAP_GENERIC_ID)
+		return 1;
+	for (size_t i = 0; i < msg->n_cs; i++) {
+		const struct mcx_mikey_cs *cs = &msg->cs[i];
+		if ((cs->spi_len == 8 &&
+		     (be32(cs->spi) != key_id || be32(cs->spi + 4) != uk_id)) ||
+		    (cs->spi_len == 4 && be32(cs->spi) != key_id))
+			return 0;
+	}
+	return 1;
+}
+
 enum mcx_mech_err mcx_mikey_receive(const struct mcx_mikey_msg *msg,
 				    const struct mcx_mikey_receiver *rx,
 				    struct mcx_mikey_received *out)
@@ -54,6 +75,16 @@ enum mcx_mech_err mcx_mikey_receive(const struct mcx_mikey_msg *msg,
 	} else if (uidi != NULL &&
 		   !same(uidi->id, uidi->id_len, sender, sender_len)) {
 		return MCX_ERR_IDENTITY;
+	}
+	/* A cached verifier checks against the ID it was made for: that ID
+	 * must be the sender the caller names (and IDRuidi checked above),
+	 * or a message signed by one user would be taken as another's. */
+	if (rx->verifier != NULL) {
+		size_t vid_len = 0;
+		const uint8_t *vid =
+		    mcx_eccsi_verifier_id(rx->verifier, &vid_len);
+		if (!same(vid, vid_len, sender, sender_len))
+			return MCX_ERR_IDENTITY;
 	}
 	if (rx->verifier != NULL)
 		err = mcx_eccsi_verifier_verify(rx->verifier, msg->msg,
@@ -97,18 +128,9 @@ enum mcx_mech_err mcx_mikey_receive(const struct mcx_mikey_msg *msg,
 	}
 	/* The SRTP MKI in the GENERIC-ID SPI must agree (§5.6): a wrong URI
 	 * gives a wrong K-ID, caught here rather than at media time. */
-	if (msg->map_type == MCX_MIKEY_MAP_GENERIC_ID) {
-		for (size_t i = 0; i < msg->n_cs; i++) {
-			const struct mcx_mikey_cs *cs = &msg->cs[i];
-			if ((cs->spi_len == 8 &&
-			     (be32(cs->spi) != out->key_id ||
-			      be32(cs->spi + 4) != out->uk_id)) ||
-			    (cs->spi_len == 4 &&
-			     be32(cs->spi) != out->key_id)) {
-				err = MCX_ERR_KEY_ID;
-				goto out;
-			}
-		}
+	if (!spi_agrees(msg, out->key_id, out->uk_id)) {
+		err = MCX_ERR_KEY_ID;
+		goto out;
 	}
 
 	/* 4. Key parameters (E.6): decrypt with the key, parse, and check the

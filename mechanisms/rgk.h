@@ -11,6 +11,7 @@
  *   mcx_rgk_seed_unprotect    its inverse; a tag failure wipes the seed
  *   mcx_rgk_seed_rewrap       unprotect under one XPK, protect under
  *                             another, the seed never leaving the call
+ *   mcx_rgk_seed_protect_batch one seed for N targets (late entry)
  *   mcx_rgk_seed_rewrap_batch one unprotect, N protects (server side)
  *
  * An XPK is identified by its 16-octet value, P0 (the MC service user ID
@@ -68,20 +69,18 @@ enum mcx_mech_err mcx_rgk_xpk_key(const uint8_t xpk[MCX_RGK_XPK_LEN],
 				  uint8_t k[MCX_RGK_XPK_LEN]);
 
 /* out = IV || ciphertext || tag with a fresh random 12-octet IV. */
-enum mcx_mech_err
-mcx_rgk_seed_protect(const uint8_t xpk[MCX_RGK_XPK_LEN], const uint8_t *p0,
-		     size_t p0_len, const uint8_t xpk_id[MCX_RGK_XPK_ID_LEN],
-		     const uint8_t seed[MCX_RGK_SEED_LEN],
-		     uint8_t out[MCX_RGK_PROTECTED_LEN]);
+enum mcx_mech_err mcx_rgk_seed_protect(const uint8_t xpk[MCX_RGK_XPK_LEN],
+				       const uint8_t *p0, size_t p0_len,
+				       const uint8_t xpk_id[MCX_RGK_XPK_ID_LEN],
+				       const uint8_t seed[MCX_RGK_SEED_LEN],
+				       uint8_t out[MCX_RGK_PROTECTED_LEN]);
 
 /* As mcx_rgk_seed_protect with the IV given: for known-answer tests only
  * (a repeated IV under one key breaks GCM). */
-enum mcx_mech_err
-mcx_rgk_seed_protect_iv(const uint8_t xpk[MCX_RGK_XPK_LEN], const uint8_t *p0,
-			size_t p0_len, const uint8_t xpk_id[MCX_RGK_XPK_ID_LEN],
-			const uint8_t iv[MCX_RGK_IV_LEN],
-			const uint8_t seed[MCX_RGK_SEED_LEN],
-			uint8_t out[MCX_RGK_PROTECTED_LEN]);
+enum mcx_mech_err mcx_rgk_seed_protect_iv(
+    const uint8_t xpk[MCX_RGK_XPK_LEN], const uint8_t *p0, size_t p0_len,
+    const uint8_t xpk_id[MCX_RGK_XPK_ID_LEN], const uint8_t iv[MCX_RGK_IV_LEN],
+    const uint8_t seed[MCX_RGK_SEED_LEN], uint8_t out[MCX_RGK_PROTECTED_LEN]);
 
 /* seed = the RGK-SEED in in (in_len must be MCX_RGK_PROTECTED_LEN, else
  * MCX_ERR_LENGTH); MCX_ERR_AUTH if the tag does not verify (wrong XPK, P0,
@@ -98,6 +97,13 @@ enum mcx_mech_err mcx_rgk_seed_rewrap(const struct mcx_rgk_xpk *from,
 				      const struct mcx_rgk_xpk *to,
 				      const uint8_t *in, size_t in_len,
 				      uint8_t out[MCX_RGK_PROTECTED_LEN]);
+
+/* out + 44 * i = protect(to[i], seed) for i < n, each with a fresh IV:
+ * the wrap of a seed the token keeps (late entry, users added later).
+ * All n * 44 octets of out are zero on any failure. */
+enum mcx_mech_err
+mcx_rgk_seed_protect_batch(const struct mcx_rgk_xpk *to, size_t n,
+			   const uint8_t seed[MCX_RGK_SEED_LEN], uint8_t *out);
 
 /* The re-wrap for n targets: one unprotect under from, then out + 44 * i =
  * protect(to[i], seed), each with its own fresh IV.  n == 0 only checks

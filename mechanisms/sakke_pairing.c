@@ -136,14 +136,14 @@ static void dbl_step(struct jac *c, struct line *l,
 	mcx_fp1024_sqr(p, &s, &alpha);
 	mcx_fp1024_dbl(p, &t, &beta);
 	mcx_fp1024_sub(p, &c->X, &s, &t);
-	/* Y3 = alpha (4 beta - X3) - 8 gamma^2 */
+	/* Y3 = alpha (4 beta - X3) + gamma (-8 gamma): two products, one
+	 * reduction (lazy reduction, issue 3) */
 	mcx_fp1024_sub(p, &s, &beta, &c->X);
-	mcx_fp1024_mul(p, &s, &alpha, &s);
-	mcx_fp1024_sqr(p, &t, &gamma);
+	mcx_fp1024_dbl(p, &t, &gamma);
 	mcx_fp1024_dbl(p, &t, &t);
 	mcx_fp1024_dbl(p, &t, &t);
-	mcx_fp1024_dbl(p, &t, &t);
-	mcx_fp1024_sub(p, &c->Y, &s, &t);
+	mcx_fp1024_neg(p, &t, &t);
+	mcx_fp1024_mul2_add(p, &c->Y, &alpha, &s, &gamma, &t);
 
 	mcx_wipe(&delta, sizeof(delta));
 	mcx_wipe(&gamma, sizeof(gamma));
@@ -153,12 +153,12 @@ static void dbl_step(struct jac *c, struct line *l,
 	mcx_wipe(&t, sizeof(t));
 }
 
-/* C = C + R' with R' = (Rx, ry) affine (ry = +-Ry), and the chord through
- * C and R', evaluated at psi(Q), scaled by H Z with H = Rx Z^2 - X:
- *   r = ry Z^3 - Y;  t = r (Qx + Rx) - ry H Z + i (H Z) Qy. */
+/* C = C + R' with R' = (Rx, ry) affine (ry = +-Ry, nry = -ry), and the chord
+ * through C and R', evaluated at psi(Q), scaled by H Z with H = Rx Z^2 - X: r =
+ * ry Z^3 - Y;  t = r (Qx + Rx) - ry H Z + i (H Z) Qy. */
 static void add_step(struct jac *c, struct line *l, const struct mcx_fp1024 *rx,
-		     const struct mcx_fp1024 *ry, const struct mcx_sakke_aff *q,
-		     struct mcx_fp2 *ev)
+		     const struct mcx_fp1024 *ry, const struct mcx_fp1024 *nry,
+		     const struct mcx_sakke_aff *q, struct mcx_fp2 *ev)
 {
 	const struct mcx_fp1024_mod *p = mcx_fp1024_mod_p();
 	struct mcx_fp1024 zz;
@@ -179,18 +179,15 @@ static void add_step(struct jac *c, struct line *l, const struct mcx_fp1024 *rx,
 	mcx_fp1024_mul(p, &hz, &h, &c->Z);
 
 	/* line: a = r, b = r Rx - ry H Z, c = H Z; or evaluated at once:
-	 * r (Qx + Rx) - ry H Z, H Z Qy */
+	 * r (Qx + Rx) - ry H Z, H Z Qy (nry = -ry: the two products summed
+	 * before one reduction) */
 	if (q != NULL) {
 		mcx_fp1024_add(p, &s, &q->x, rx);
-		mcx_fp1024_mul(p, &ev->x1, &r, &s);
-		mcx_fp1024_mul(p, &s, ry, &hz);
-		mcx_fp1024_sub(p, &ev->x1, &ev->x1, &s);
+		mcx_fp1024_mul2_add(p, &ev->x1, &r, &s, nry, &hz);
 		mcx_fp1024_mul(p, &ev->x2, &hz, &q->y);
 	} else {
 		l->a = r;
-		mcx_fp1024_mul(p, &l->b, &r, rx);
-		mcx_fp1024_mul(p, &s, ry, &hz);
-		mcx_fp1024_sub(p, &l->b, &l->b, &s);
+		mcx_fp1024_mul2_add(p, &l->b, &r, rx, nry, &hz);
 		l->c = hz;
 	}
 
@@ -203,9 +200,8 @@ static void add_step(struct jac *c, struct line *l, const struct mcx_fp1024 *rx,
 	mcx_fp1024_sub(p, &s, &s, &v);
 	mcx_fp1024_sub(p, &c->X, &s, &v);
 	mcx_fp1024_sub(p, &s, &v, &c->X);
-	mcx_fp1024_mul(p, &s, &r, &s);
-	mcx_fp1024_mul(p, &v, &c->Y, &hhh);
-	mcx_fp1024_sub(p, &c->Y, &s, &v);
+	mcx_fp1024_neg(p, &hhh, &hhh);
+	mcx_fp1024_mul2_add(p, &c->Y, &r, &s, &c->Y, &hhh);
 	c->Z = hz;
 
 	mcx_wipe(&zz, sizeof(zz));
@@ -247,8 +243,8 @@ void mcx_sakke_pairing_pf(struct mcx_fp2 *f, const struct mcx_sakke_aff *r,
 		mcx_fp2_sqr_tmp(&v, &v, &tmp);
 		mcx_fp2_mul_tmp(&v, &v, &t, &tmp);
 		if (naf[i] != 0) { /* public: a digit of q - 1 */
-			add_step(&c, NULL, &r->x, naf[i] > 0 ? &r->y : &nry, q,
-				 &t);
+			add_step(&c, NULL, &r->x, naf[i] > 0 ? &r->y : &nry,
+				 naf[i] > 0 ? &nry : &r->y, q, &t);
 			mcx_fp2_mul_tmp(&v, &v, &t, &tmp);
 		}
 	}
@@ -326,7 +322,8 @@ mcx_sakke_pairing_table_new(const struct mcx_sakke_aff *a)
 		dbl_step(&c, &lines[k++], NULL, NULL);
 		if (naf[i] != 0)
 			add_step(&c, &lines[k++], &a->x,
-				 naf[i] > 0 ? &a->y : &nay, NULL, NULL);
+				 naf[i] > 0 ? &a->y : &nay,
+				 naf[i] > 0 ? &nay : &a->y, NULL, NULL);
 	}
 	/* Normalise every line by its c (an F_p factor, invisible in PF_p)
 	 * with one inversion: Montgomery's simultaneous inversion. */

@@ -26,9 +26,12 @@ void mcx_sakke_pairing_pf(struct mcx_fp2 *f, const struct mcx_sakke_aff *r,
 			  const struct mcx_sakke_aff *q);
 
 /* Precomputed Miller loop of a fixed first argument: per loop step the
- * line through the fixed point's multiples, normalised to
- * (A x + B) + i y so that evaluating it at psi(Q) costs one multiplication.
- * Heap allocated; wiped when freed. */
+ * line through the fixed point's multiples, normalised to (A x + B) + i y;
+ * a lone doubling line is evaluated as u + i with u = A x/y + B/y (one
+ * inversion of y per evaluation, then two products with one reduction and
+ * a two-multiplication F_p^2 product), a doubling line followed by an
+ * addition line as their product expanded in x (five entries; see
+ * sakke_pairing.c).  Heap allocated; wiped when freed. */
 struct mcx_sakke_pairing_table;
 
 /* Number of octets a table occupies. */

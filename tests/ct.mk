@@ -23,7 +23,7 @@ BENCH_BINARIES += tests/bench/bench_fp1024
 # the ASan build), run-ct-leak.sh proves that a leak is reported.
 check_PROGRAMS += tests/ct/ct_main
 tests_ct_ct_main_SOURCES = tests/ct/ct.h tests/ct/ct_main.c \
-	tests/ct/ct_sakke.c tests/ct/ct_eccsi.c
+	tests/ct/ct_sakke.c tests/ct/ct_eccsi.c tests/ct/ct_mikey.c
 tests_ct_ct_main_CFLAGS = $(AM_CFLAGS) $(JSONC_CFLAGS) $(CRYPTO_CFLAGS)
 tests_ct_ct_main_LDADD = tests/common/libmcxtest.la \
 	mechanisms/libmcxmech.la common/libmcxcommon.la \

@@ -18,7 +18,7 @@ tests_fuzz_fuzz_kms_xml_LDADD = admin/libmcxkmsxml.la \
 	mechanisms/libmcxmech.la common/libmcxcommon.la \
 	$(XML_LIBS) $(CRYPTO_LIBS)
 TESTS += tests/fuzz/fuzz_kms_xml
-EXTRA_DIST += tests/fuzz/corpus/kms_xml
+# (its corpus ships with tests/fuzz/corpus, EXTRA_DIST in tests/token.mk)
 # Benchmark (make bench): parse + validate 1,000 TrK-encrypted key sets
 check_PROGRAMS += tests/bench/bench_kms_xml
 tests_bench_bench_kms_xml_SOURCES = tests/bench/bench_kms_xml.c

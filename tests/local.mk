@@ -22,3 +22,5 @@ include tests/admin.mk
 include tests/interop.mk
 include tests/bench/local.mk
 include tests/kms.mk
+include tests/rgk.mk
+include tests/mcx.mk

@@ -9,7 +9,8 @@ MCX_STORE_TEST_LDADD = $(MCX_TOKEN_LIBS) $(CMOCKA_LIBS) $(SQLITE_LIBS) \
 # iterations take a minute under ASan.  The module keeps the real count.
 check_PROGRAMS += tests/unit/test_store
 tests_unit_test_store_SOURCES = tests/unit/test_store.c \
-	token/store_sqlite.c token/store_object.c token/store_pin.c \
+	token/store_sqlite.c token/store_object.c token/store_find.c \
+	token/store_pin.c \
 	token/store_audit.c token/store_crypto.c token/log.c
 tests_unit_test_store_CPPFLAGS = $(AM_CPPFLAGS) \
 	-DMCX_STORE_KDF_ITERATIONS=2000u

@@ -1,7 +1,9 @@
 /*
  * The audit hook (mcx_audit) and the audit log seen as PKCS#11 objects of
- * class CKO_MCX_AUDIT_RECORD (read-only, public, one per record; the hash
- * chain is documented in <mcxhsm/pkcs11-mcx.h>).  Records carry function,
+ * class CKO_MCX_AUDIT_RECORD (read-only, CKA_PRIVATE = TRUE, one per record;
+ * the hash chain is documented in <mcxhsm/pkcs11-mcx.h>).  The trail names
+ * private keys and who used them, so it is shown only after a login, to
+ * the user or the SO (mcx_object_visible in object.c).  Records carry function,
  * mechanism, user type, CKR and the object's unique id and label: never key
  * material or PINs.
  */
@@ -27,12 +29,46 @@ static char *str_attr(struct mcx_object *obj, CK_ATTRIBUTE_TYPE t)
 	return s;
 }
 
-void mcx_audit_slot_locked(struct mcx_slot *slot, CK_USER_TYPE user,
-			   const char *function, CK_MECHANISM_TYPE mechanism,
-			   struct mcx_object *obj, CK_RV rv)
+/* ---- One transaction for a change and its record (issue 2) ------------- */
+
+CK_RV mcx_audit_txn_open_locked(struct mcx_slot *slot)
 {
+	if (mcx_g.txn_slot == slot)
+		return CKR_OK;
+	CK_RV rv = mcx_audit_commit_locked();
+	if (rv != CKR_OK)
+		return rv;
+	rv = mcx_store_txn_begin(slot->store);
+	if (rv == CKR_OK)
+		mcx_g.txn_slot = slot;
+	return rv;
+}
+
+CK_RV mcx_audit_commit_locked(void)
+{
+	struct mcx_slot *slot = mcx_g.txn_slot;
+	if (slot == NULL)
+		return CKR_OK;
+	mcx_g.txn_slot = NULL;
+	CK_RV rv = mcx_store_txn_commit(slot->store);
+	if (rv != CKR_OK) {
+		/* the change is gone with its record: reload the cache */
+		mcx_log(MCX_LOG_ERROR,
+			"object change and audit record not committed: "
+			"CKR 0x%lx",
+			(unsigned long)rv);
+		slot->generation_valid = false;
+	}
+	return rv;
+}
+
+CK_RV mcx_audit_slot_locked(struct mcx_slot *slot, CK_USER_TYPE user,
+			    const char *function, CK_MECHANISM_TYPE mechanism,
+			    struct mcx_object *obj, CK_RV rv)
+{
+	CK_RV crv = CKR_OK;
 	if (slot == NULL || slot->store == NULL)
-		return;
+		return CKR_OK;
 	struct mcx_audit_record rec;
 	memset(&rec, 0, sizeof(rec));
 	rec.user_type = user; /* MCX_USER_NONE == CK_UNAVAILABLE_INFORMATION */
@@ -44,6 +80,9 @@ void mcx_audit_slot_locked(struct mcx_slot *slot, CK_USER_TYPE user,
 	rec.unique_id = uid;
 	rec.label = label;
 	CK_RV arv = mcx_store_audit_append(slot->store, &rec);
+	/* a change waiting for this record commits with it */
+	if (mcx_g.txn_slot == slot)
+		crv = mcx_audit_commit_locked();
 	if (arv != CKR_OK)
 		mcx_log(MCX_LOG_ERROR,
 			"audit append failed for %s (CKR 0x%lx): CKR 0x%lx",
@@ -51,6 +90,7 @@ void mcx_audit_slot_locked(struct mcx_slot *slot, CK_USER_TYPE user,
 			(unsigned long)arv);
 	free(uid);
 	free(label);
+	return crv;
 }
 
 void mcx_audit(struct mcx_session *s, const char *function,
@@ -99,7 +139,7 @@ static CK_RV load_cb(const struct mcx_audit_record *r, void *arg)
 	if (rv == CKR_OK)
 		rv = mcx_attrs_set(a, CKA_TOKEN, &t, 1, false);
 	if (rv == CKR_OK)
-		rv = mcx_attrs_set(a, CKA_PRIVATE, &f, 1, false);
+		rv = mcx_attrs_set(a, CKA_PRIVATE, &t, 1, false);
 	if (rv == CKR_OK)
 		rv = mcx_attrs_set(a, CKA_MODIFIABLE, &f, 1, false);
 	if (rv == CKR_OK)

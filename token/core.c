@@ -32,6 +32,10 @@ void mcx_module_lock(void)
 
 void mcx_module_unlock(void)
 {
+	/* an object change whose entry point did not audit it (none
+	 * should) is committed here: no transaction outlives the lock */
+	if (mcx_g.txn_slot != NULL)
+		(void)mcx_audit_commit_locked();
 	pthread_mutex_unlock(&module_mutex);
 }
 

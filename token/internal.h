@@ -64,10 +64,12 @@ struct mcx_slot {
 	uint64_t generation;	   /* last mcx_store_generation seen */
 	uint64_t generation_epoch; /* bumped when it moved */
 	bool generation_valid;
-	/* A C_Login is running its PIN KDF without the module lock (one at a
-	 * time per token; login.c). */
+	/* A C_Login, C_InitToken, C_InitPIN or C_SetPIN is running its PIN
+	 * KDF without the module lock (one at a time per token; login.c);
+	 * init_busy: it is C_InitToken (C_OpenSession waits for it). */
 	bool login_busy;
 	CK_USER_TYPE login_busy_user;
+	bool init_busy;
 };
 
 struct mcx_op {
@@ -117,6 +119,12 @@ struct mcx_module {
 	 * for them. */
 	unsigned busy;
 	uint32_t max_failures;
+	bool sync_full; /* config `sync = full` (slot.c opens stores so) */
+	/* the slot whose store has an open transaction (mcx_store_txn_begin)
+	 * holding an object change until its audit record joins it
+	 * (object_create.c, audit.c); committed before the module lock is
+	 * released at the latest */
+	struct mcx_slot *txn_slot;
 };
 
 extern struct mcx_module mcx_g;
@@ -144,6 +152,11 @@ CK_RV mcx_slot_config_locked(void);
 void mcx_slot_logout_locked(struct mcx_slot *slot);
 /* CKR_PIN_LEN_RANGE unless 4 <= len <= 255. */
 CK_RV mcx_slot_check_pin_len(CK_ULONG len);
+
+/* login.c: around a PIN KDF.  begin (lock held) marks the slot busy and
+ * releases the module lock; end takes it again and wakes the waiters. */
+void mcx_login_busy_begin_locked(struct mcx_slot *slot, CK_USER_TYPE who);
+void mcx_login_busy_end(struct mcx_slot *slot);
 
 /* session.c */
 void mcx_find_clear(struct mcx_find *f);
@@ -202,11 +215,19 @@ CK_RV mcx_object_set_from_template(struct mcx_attrs *a, CK_OBJECT_CLASS cls,
 				   CK_KEY_TYPE kt, const CK_ATTRIBUTE *t);
 
 /* audit.c: append a record to slot's log as user (MCX_USER_NONE when nobody
- * is logged in); obj may be NULL. */
-void mcx_audit_slot_locked(struct mcx_slot *slot, CK_USER_TYPE user,
-			   const char *function, CK_MECHANISM_TYPE mechanism,
-			   struct mcx_object *obj, CK_RV rv);
+ * is logged in); obj may be NULL.  Commits the object change waiting for
+ * it (mcx_audit_txn_open_locked): returns that commit's CKR. */
+CK_RV mcx_audit_slot_locked(struct mcx_slot *slot, CK_USER_TYPE user,
+			    const char *function, CK_MECHANISM_TYPE mechanism,
+			    struct mcx_object *obj, CK_RV rv);
 struct mcx_object *mcx_audit_object_locked(struct mcx_slot *slot, uint64_t seq);
+/* Open the transaction that makes a change of slot's objects and its
+ * audit record one commit (no-op if open); mcx_audit_slot_locked and
+ * mcx_audit_commit_locked commit it. */
+CK_RV mcx_audit_txn_open_locked(struct mcx_slot *slot);
+/* Commit the open transaction, if any: CKR_OK, or the store's error
+ * (everything since mcx_audit_txn_open_locked is then undone). */
+CK_RV mcx_audit_commit_locked(void);
 CK_RV mcx_audit_load_locked(struct mcx_object *obj);
 
 #endif /* MCX_TOKEN_INTERNAL_H */

@@ -20,32 +20,60 @@ static bool context_pending(const struct mcx_session *s)
 	return false;
 }
 
-/* C_Login / C_LoginUser.  The PIN KDF (PBKDF2, ~0.2 s) runs without the
- * module lock so that the other threads' calls go on meanwhile: one login
- * per token at a time (slot->login_busy), C_Finalize waits for it
- * (mcx_g.busy), and afterwards the session is looked up again because it
- * may have been closed in between (the slot itself lives until
- * C_Finalize). */
+/* PIN KDFs (PBKDF2, ~0.2 s each) run without the module lock so that the
+ * other threads' calls go on meanwhile: one PIN operation (C_Login,
+ * C_InitToken, C_InitPIN, C_SetPIN) per token at a time
+ * (slot->login_busy), C_Finalize waits for it (mcx_g.busy), and afterwards
+ * the session is looked up again because it may have been closed in
+ * between (the slot itself lives until C_Finalize). */
+void mcx_login_busy_begin_locked(struct mcx_slot *slot, CK_USER_TYPE who)
+{
+	slot->login_busy = true;
+	slot->login_busy_user = who;
+	mcx_g.busy++;
+	mcx_module_unlock();
+}
+
+void mcx_login_busy_end(struct mcx_slot *slot)
+{
+	mcx_module_lock();
+	mcx_g.busy--;
+	slot->login_busy = false;
+	slot->init_busy = false;
+	mcx_module_signal_locked();
+}
+
+/* mcx_session_acquire, then wait until no PIN operation runs on the
+ * session's token.  CKR_OK with the lock held, else without it. */
+static CK_RV acquire_idle(CK_SESSION_HANDLE hSession, struct mcx_session **s)
+{
+	CK_RV rv = mcx_session_acquire(hSession, s);
+	if (rv != CKR_OK)
+		return rv;
+	while ((*s)->slot->login_busy) {
+		mcx_module_wait_locked();
+		if (!mcx_g.initialized) {
+			mcx_module_unlock();
+			return CKR_CRYPTOKI_NOT_INITIALIZED;
+		}
+		if (mcx_session_lookup_locked(hSession, s) != CKR_OK) {
+			mcx_module_unlock();
+			return CKR_SESSION_HANDLE_INVALID;
+		}
+	}
+	return CKR_OK;
+}
+
+/* C_Login / C_LoginUser (the KDF unlocked, as above). */
 static CK_RV login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType,
 		   CK_BYTE_PTR pPin, CK_ULONG ulPinLen)
 {
 	struct mcx_session *s = NULL;
 	struct mcx_master_key key;
 	memset(&key, 0, sizeof(key));
-	CK_RV rv = mcx_session_acquire(hSession, &s);
+	CK_RV rv = acquire_idle(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
-	while (s->slot->login_busy) {
-		mcx_module_wait_locked();
-		if (!mcx_g.initialized) {
-			mcx_module_unlock();
-			return CKR_CRYPTOKI_NOT_INITIALIZED;
-		}
-		if (mcx_session_lookup_locked(hSession, &s) != CKR_OK) {
-			mcx_module_unlock();
-			return CKR_SESSION_HANDLE_INVALID;
-		}
-	}
 	struct mcx_slot *slot = s->slot;
 	CK_USER_TYPE who = userType;
 	if (userType != CKU_SO && userType != CKU_USER &&
@@ -78,16 +106,9 @@ static CK_RV login(CK_SESSION_HANDLE hSession, CK_USER_TYPE userType,
 	if (rv != CKR_OK)
 		goto out;
 
-	slot->login_busy = true;
-	slot->login_busy_user = who;
-	mcx_g.busy++;
-	struct mcx_store *store = slot->store;
-	mcx_module_unlock();
-	rv = mcx_store_login(store, who, pPin, ulPinLen, &key);
-	mcx_module_lock();
-	mcx_g.busy--;
-	slot->login_busy = false;
-	mcx_module_signal_locked();
+	mcx_login_busy_begin_locked(slot, who);
+	rv = mcx_store_login(slot->store, who, pPin, ulPinLen, &key);
+	mcx_login_busy_end(slot);
 
 	if (mcx_session_lookup_locked(hSession, &s) != CKR_OK) {
 		if (rv == CKR_OK)
@@ -152,13 +173,19 @@ CK_RV mcx_C_Logout(CK_SESSION_HANDLE hSession)
 	return rv;
 }
 
+/* C_InitPIN and C_SetPIN derive keys from PINs: unlocked as in login, with
+ * a copy of the master key (a C_Logout meanwhile wipes the slot's). */
 CK_RV mcx_C_InitPIN(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPin,
 		    CK_ULONG ulPinLen)
 {
 	struct mcx_session *s = NULL;
-	CK_RV rv = mcx_session_acquire(hSession, &s);
+	struct mcx_master_key key;
+	memset(&key, 0, sizeof(key));
+	CK_RV rv = acquire_idle(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
+	struct mcx_slot *slot = s->slot;
+	CK_USER_TYPE who = slot->user;
 	if (mcx_session_state(s) != CKS_RW_SO_FUNCTIONS) {
 		rv = CKR_USER_NOT_LOGGED_IN;
 		goto out;
@@ -168,13 +195,17 @@ CK_RV mcx_C_InitPIN(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pPin,
 		goto out;
 	}
 	rv = mcx_slot_check_pin_len(ulPinLen);
-	if (rv == CKR_OK)
-		rv = mcx_store_init_pin(s->slot->store, &s->slot->key, pPin,
-					ulPinLen);
+	if (rv != CKR_OK)
+		goto out;
+	memcpy(&key, &slot->key, sizeof(key));
+	mcx_login_busy_begin_locked(slot, who);
+	rv = mcx_store_init_pin(slot->store, &key, pPin, ulPinLen);
+	mcx_login_busy_end(slot);
 out:
-	mcx_audit_slot_locked(s->slot, s->slot->user, "C_InitPIN",
+	mcx_wipe(&key, sizeof(key));
+	mcx_audit_slot_locked(slot, who, "C_InitPIN",
 			      CK_UNAVAILABLE_INFORMATION, NULL, rv);
-	mcx_session_release(s);
+	mcx_module_unlock();
 	return rv;
 }
 
@@ -182,11 +213,12 @@ CK_RV mcx_C_SetPIN(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pOldPin,
 		   CK_ULONG ulOldLen, CK_BYTE_PTR pNewPin, CK_ULONG ulNewLen)
 {
 	struct mcx_session *s = NULL;
-	CK_RV rv = mcx_session_acquire(hSession, &s);
+	CK_RV rv = acquire_idle(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
+	struct mcx_slot *slot = s->slot;
 	/* The SO changes the SO PIN; anybody else the user PIN (§5.5.7). */
-	CK_USER_TYPE who = s->slot->user == CKU_SO ? CKU_SO : CKU_USER;
+	CK_USER_TYPE who = slot->user == CKU_SO ? CKU_SO : CKU_USER;
 	if (!mcx_session_is_rw(s)) {
 		rv = CKR_SESSION_READ_ONLY;
 		goto out;
@@ -196,12 +228,15 @@ CK_RV mcx_C_SetPIN(CK_SESSION_HANDLE hSession, CK_BYTE_PTR pOldPin,
 		goto out;
 	}
 	rv = mcx_slot_check_pin_len(ulNewLen);
-	if (rv == CKR_OK)
-		rv = mcx_store_set_pin(s->slot->store, who, pOldPin, ulOldLen,
-				       pNewPin, ulNewLen);
+	if (rv != CKR_OK)
+		goto out;
+	mcx_login_busy_begin_locked(slot, slot->user);
+	rv = mcx_store_set_pin(slot->store, who, pOldPin, ulOldLen, pNewPin,
+			       ulNewLen);
+	mcx_login_busy_end(slot);
 out:
-	mcx_audit_slot_locked(s->slot, who, "C_SetPIN",
-			      CK_UNAVAILABLE_INFORMATION, NULL, rv);
-	mcx_session_release(s);
+	mcx_audit_slot_locked(slot, who, "C_SetPIN", CK_UNAVAILABLE_INFORMATION,
+			      NULL, rv);
+	mcx_module_unlock();
 	return rv;
 }

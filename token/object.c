@@ -275,6 +275,11 @@ bool mcx_object_visible(const struct mcx_session *s, struct mcx_object *obj)
 {
 	if (obj->dead || obj->slot != s->slot)
 		return false;
+	/* Audit records: after a login only, but to the SO too (who
+	 * administers the token and verifies its trail); decided by kind,
+	 * not by a loaded attribute, so an unloaded record is never shown. */
+	if (obj->kind == MCX_OBJ_AUDIT)
+		return s->slot->user == CKU_USER || s->slot->user == CKU_SO;
 	/* private objects only to the normal user (§4.4, CKA_PRIVATE) */
 	if (attr_true(&obj->attrs, CKA_PRIVATE, false) &&
 	    s->slot->user != CKU_USER)

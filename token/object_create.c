@@ -2,8 +2,9 @@
  * Creating, copying and destroying objects (PKCS#11 3.0 §5.7.1-5.7.3):
  * C_CreateObject, C_CopyObject, C_DestroyObject and the key creation of
  * object.h for the mechanisms.  The attribute sets come from
- * attr_build.c; token objects go to the store in one transaction each,
- * session objects stay in memory.
+ * attr_build.c; a token object change goes to the store in one
+ * transaction with its audit record (audit.c), session objects stay in
+ * memory.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +12,7 @@
 #include "token/attr_policy.h"
 #include "token/entry.h"
 #include "token/internal.h"
+#include "token/ops_mcx.h"
 
 static bool attrs_bool(const struct mcx_attrs *a, CK_ATTRIBUTE_TYPE t,
 		       bool dflt)
@@ -61,6 +63,10 @@ CK_RV mcx_object_store_attrs_locked(struct mcx_slot *slot, mcx_store_id id,
 		rv = CKR_USER_NOT_LOGGED_IN;
 		goto out;
 	}
+	/* the caller's audit record joins this change (audit.c) */
+	rv = mcx_audit_txn_open_locked(slot);
+	if (rv != CKR_OK)
+		goto out;
 	uint64_t before = before_write(slot);
 	const struct mcx_master_key *key = slot->have_key ? &slot->key : NULL;
 	if (insert)
@@ -137,8 +143,11 @@ out:
 static CK_RV destroy_locked(struct mcx_object *obj)
 {
 	if (obj->kind == MCX_OBJ_TOKEN) {
+		CK_RV rv = mcx_audit_txn_open_locked(obj->slot);
+		if (rv != CKR_OK)
+			return rv;
 		uint64_t before = before_write(obj->slot);
-		CK_RV rv = mcx_store_object_delete(obj->slot->store, obj->id);
+		rv = mcx_store_object_delete(obj->slot->store, obj->id);
 		if (rv != CKR_OK && rv != CKR_OBJECT_HANDLE_INVALID)
 			return rv;
 		if (rv == CKR_OK)
@@ -156,6 +165,11 @@ static CK_RV create_one(struct mcx_session *s, const struct mcx_key_spec *k,
 	struct mcx_attrs a = {0};
 	CK_OBJECT_CLASS cls = 0;
 	CK_RV rv = mcx_attr_build(s, k, &a, &cls);
+	/* MCX identity keys: validated against their KMS (and CKA_MCX_HS
+	 * computed) before anything is stored; see token/ops_mcx_ident.c
+	 * (engineer G, issue 4). */
+	if (rv == CKR_OK)
+		rv = mcx_ops_mcx_validate_identity(s, cls, &a);
 	if (rv == CKR_OK)
 		rv = store_new(s, &a, out);
 	mcx_attrs_clear(&a);
@@ -210,6 +224,7 @@ CK_RV mcx_C_CreateObject(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate,
 {
 	struct mcx_session *s = NULL;
 	struct mcx_object *obj = NULL;
+	CK_RV crv = CKR_OK;
 	CK_RV rv = mcx_session_acquire(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
@@ -238,7 +253,14 @@ CK_RV mcx_C_CreateObject(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate,
 	if (rv == CKR_OK)
 		*phObject = obj->handle;
 out:
-	mcx_audit(s, "C_CreateObject", CK_UNAVAILABLE_INFORMATION, obj, rv);
+	/* the new token object and its record commit together */
+	crv = mcx_audit_slot_locked(s->slot, s->slot->user, "C_CreateObject",
+				    CK_UNAVAILABLE_INFORMATION, obj, rv);
+	if (rv == CKR_OK && crv != CKR_OK) {
+		rv = crv;
+		*phObject = CK_INVALID_HANDLE;
+		mcx_object_unlink_locked(obj);
+	}
 	mcx_object_put(obj);
 	mcx_session_release(s);
 	return rv;
@@ -251,6 +273,7 @@ CK_RV mcx_C_CopyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
 	struct mcx_session *s = NULL;
 	struct mcx_object *src = NULL, *obj = NULL;
 	struct mcx_attrs a = {0};
+	CK_RV crv = CKR_OK;
 	CK_RV rv = mcx_session_acquire(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
@@ -301,8 +324,14 @@ CK_RV mcx_C_CopyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject,
 	if (rv == CKR_OK)
 		*phNewObject = obj->handle;
 out:
-	mcx_audit(s, "C_CopyObject", CK_UNAVAILABLE_INFORMATION,
-		  obj ? obj : src, rv);
+	crv = mcx_audit_slot_locked(s->slot, s->slot->user, "C_CopyObject",
+				    CK_UNAVAILABLE_INFORMATION, obj ? obj : src,
+				    rv);
+	if (rv == CKR_OK && crv != CKR_OK) {
+		rv = crv;
+		*phNewObject = CK_INVALID_HANDLE;
+		mcx_object_unlink_locked(obj);
+	}
 	mcx_attrs_clear(&a);
 	mcx_object_put(obj);
 	mcx_object_put(src);
@@ -314,6 +343,7 @@ CK_RV mcx_C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject)
 {
 	struct mcx_session *s = NULL;
 	struct mcx_object *obj = NULL;
+	CK_RV crv = CKR_OK;
 	CK_RV rv = mcx_session_acquire(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
@@ -331,7 +361,10 @@ CK_RV mcx_C_DestroyObject(CK_SESSION_HANDLE hSession, CK_OBJECT_HANDLE hObject)
 	}
 	rv = destroy_locked(obj);
 out:
-	mcx_audit(s, "C_DestroyObject", CK_UNAVAILABLE_INFORMATION, obj, rv);
+	crv = mcx_audit_slot_locked(s->slot, s->slot->user, "C_DestroyObject",
+				    CK_UNAVAILABLE_INFORMATION, obj, rv);
+	if (rv == CKR_OK)
+		rv = crv; /* not committed: the object is still there */
 	mcx_object_put(obj);
 	mcx_session_release(s);
 	return rv;

@@ -11,4 +11,10 @@ token_libmcxtoken_la_SOURCES += \
 	token/ops_digest.c \
 	token/ops_keygen.c \
 	token/ops_wrap.c \
-	token/ops_random.c
+	token/ops_random.c \
+	token/ops_mcx.h \
+	token/ops_mcx_cache.c \
+	token/ops_mcx_ident.c \
+	token/ops_mcx_eccsi.c \
+	token/ops_mcx_keygen.c \
+	token/ops_mcx_sakke.c

@@ -158,5 +158,9 @@ extern const struct mcx_sign_ops mcx_ops_sig_std_ecdsa_sha1;
 extern const struct mcx_keygen_ops mcx_ops_keygen_secret;
 extern const struct mcx_keygen_ops mcx_ops_keygen_ec;
 extern const struct mcx_wrap_ops mcx_ops_wrap_aes;
+/* The MCX vendor mechanisms (ops_mcx_*.c, engineer G). */
+extern const struct mcx_sign_ops mcx_ops_mcx_eccsi;
+extern const struct mcx_keygen_ops mcx_ops_mcx_keygen;
+extern const struct mcx_wrap_ops mcx_ops_mcx_sakke;
 
 #endif /* MCX_TOKEN_OPS_INTERNAL_H */

@@ -111,6 +111,32 @@ static const struct mcx_mech mechs[] = {
      NULL,
      NULL,
      NULL},
+    /* MCX vendor mechanisms (<mcxhsm/pkcs11-mcx.h>, ops_mcx_*.c): no key
+     * size range, the key types fix the curves. */
+    {CKM_MCX_KEY_GEN, "CKM_MCX_KEY_GEN", NO_KEY, 16, 16, CKF_GENERATE, NULL,
+     NULL, &mcx_ops_mcx_keygen, NULL, NULL},
+    {CKM_MCX_SAKKE,
+     "CKM_MCX_SAKKE",
+     {CKK_MCX_SAKKE, CK_UNAVAILABLE_INFORMATION, CK_UNAVAILABLE_INFORMATION},
+     1024,
+     1024,
+     CKF_WRAP | CKF_UNWRAP,
+     NULL,
+     NULL,
+     NULL,
+     &mcx_ops_mcx_sakke,
+     NULL},
+    {CKM_MCX_ECCSI,
+     "CKM_MCX_ECCSI",
+     {CKK_MCX_ECCSI, CK_UNAVAILABLE_INFORMATION, CK_UNAVAILABLE_INFORMATION},
+     256,
+     256,
+     CKF_SIGN | CKF_VERIFY,
+     NULL,
+     &mcx_ops_mcx_eccsi,
+     NULL,
+     NULL,
+     NULL},
 };
 
 #define N_MECHS (sizeof(mechs) / sizeof(mechs[0]))

@@ -20,6 +20,7 @@
 #include "mechanisms/aes.h"
 #include "token/entry.h"
 #include "token/ops_internal.h"
+#include "token/ops_mcx.h"
 
 /* RFC 3394 2.2.3.1 default IV and RFC 5649 3 AIV prefix: the only
  * parameters we accept (an absent parameter means these). */
@@ -236,7 +237,9 @@ CK_RV mcx_C_WrapKey(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
 		rv = CKR_KEY_HANDLE_INVALID;
 	if (rv != CKR_OK)
 		goto out;
-	rv = wrap_policy(wk, k);
+	rv = mcx_ops_mcx_wrap_policy(row->type, wk, k);
+	if (rv == CKR_OK)
+		rv = wrap_policy(wk, k);
 	if (rv == CKR_OK)
 		rv = row->wrap->wrap(s, mechanism, wk, k, wrapped_key,
 				     wrapped_key_len);

@@ -239,6 +239,16 @@ CK_RV mcx_C_OpenSession(CK_SLOT_ID slotID, CK_FLAGS flags,
 		return rv;
 	struct mcx_session *s = NULL;
 	struct mcx_slot *slot = mcx_slot_find_locked(slotID);
+	/* C_InitToken is deriving the SO key without the module lock
+	 * (login.c) and destroys every object: no session may slip in. */
+	while (slot != NULL && slot->init_busy) {
+		mcx_module_wait_locked();
+		if (!mcx_g.initialized) {
+			mcx_module_unlock();
+			return CKR_CRYPTOKI_NOT_INITIALIZED;
+		}
+		slot = mcx_slot_find_locked(slotID);
+	}
 	if (slot == NULL) {
 		rv = CKR_SLOT_ID_INVALID;
 		goto out;

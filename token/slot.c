@@ -36,6 +36,7 @@ CK_RV mcx_slot_config_locked(void)
 	if (rv == CKR_OK) {
 		mcx_g.token_dir = strdup(cfg->token_dir);
 		mcx_g.max_failures = cfg->max_pin_failures;
+		mcx_g.sync_full = cfg->sync_full;
 		if (mcx_g.token_dir == NULL)
 			rv = CKR_HOST_MEMORY;
 	}
@@ -141,16 +142,27 @@ CK_RV mcx_slot_scan_locked(void)
 	return add_slot(id, false);
 }
 
+/* mcx_store_open with the configured durability (`sync`, config.h). */
+static CK_RV open_store(struct mcx_slot *slot)
+{
+	CK_RV rv = mcx_store_open(slot->path, mcx_g.max_failures, &slot->store);
+	if (rv == CKR_OK && mcx_g.sync_full)
+		rv = mcx_store_set_sync_full(slot->store, true);
+	if (rv != CKR_OK) {
+		if (slot->store != NULL)
+			mcx_store_close(slot->store);
+		slot->store = NULL;
+	}
+	return rv;
+}
+
 CK_RV mcx_slot_open_store_locked(struct mcx_slot *slot)
 {
 	if (slot->store != NULL)
 		return CKR_OK;
 	if (!slot->has_file)
 		return CKR_TOKEN_NOT_RECOGNIZED;
-	CK_RV rv = mcx_store_open(slot->path, mcx_g.max_failures, &slot->store);
-	if (rv != CKR_OK)
-		slot->store = NULL;
-	return rv;
+	return open_store(slot);
 }
 
 void mcx_slot_logout_locked(struct mcx_slot *slot)
@@ -372,6 +384,15 @@ CK_RV mcx_C_InitToken(CK_SLOT_ID slotID, CK_BYTE_PTR pPin, CK_ULONG ulPinLen,
 		return rv;
 	struct mcx_slot *slot = mcx_slot_find_locked(slotID);
 	CK_ULONG open = 0;
+	/* one PIN operation per token at a time (login.c) */
+	while (slot != NULL && slot->login_busy) {
+		mcx_module_wait_locked();
+		if (!mcx_g.initialized) {
+			mcx_module_unlock();
+			return CKR_CRYPTOKI_NOT_INITIALIZED;
+		}
+		slot = mcx_slot_find_locked(slotID);
+	}
 	if (slot == NULL) {
 		rv = CKR_SLOT_ID_INVALID;
 		goto out;
@@ -389,12 +410,9 @@ CK_RV mcx_C_InitToken(CK_SLOT_ID slotID, CK_BYTE_PTR pPin, CK_ULONG ulPinLen,
 	if (rv != CKR_OK)
 		goto out;
 	if (slot->store == NULL) {
-		rv = mcx_store_open(slot->path, mcx_g.max_failures,
-				    &slot->store);
-		if (rv != CKR_OK) {
-			slot->store = NULL;
+		rv = open_store(slot);
+		if (rv != CKR_OK)
 			goto out;
-		}
 		slot->has_file = true;
 	}
 	/* 32 blank-padded octets (§5.5.5); a NUL ends a shorter label that
@@ -403,7 +421,12 @@ CK_RV mcx_C_InitToken(CK_SLOT_ID slotID, CK_BYTE_PTR pPin, CK_ULONG ulPinLen,
 	size_t ll = strnlen((const char *)pLabel, sizeof(label));
 	memset(label, ' ', sizeof(label));
 	memcpy(label, pLabel, ll);
+	/* the SO PIN KDF runs without the module lock, so that the other
+	 * tokens' sessions go on; C_OpenSession on this slot waits */
+	slot->init_busy = true;
+	mcx_login_busy_begin_locked(slot, MCX_USER_NONE);
 	rv = mcx_store_init_token(slot->store, pPin, ulPinLen, label);
+	mcx_login_busy_end(slot);
 	if (rv == CKR_OK) {
 		/* every object is gone: forget the cached ones */
 		mcx_object_forget_slot_locked(slot);

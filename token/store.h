@@ -90,6 +90,8 @@ void mcx_store_close(struct mcx_store *st);
  * a power loss may lose the last ones; true = synchronous=FULL, one
  * fdatasync per change (see store_sqlite.c for measured rates). */
 CK_RV mcx_store_set_sync_full(struct mcx_store *st, bool full);
+/* The connection's current setting (PRAGMA synchronous >= FULL). */
+CK_RV mcx_store_sync_full(struct mcx_store *st, bool *full);
 
 CK_RV mcx_store_token_info(struct mcx_store *st,
 			   struct mcx_store_token_info *out);
@@ -120,7 +122,8 @@ CK_RV mcx_store_set_pin(struct mcx_store *st, CK_USER_TYPE user_type,
 			const uint8_t *old_pin, size_t old_len,
 			const uint8_t *new_pin, size_t new_len);
 
-/* Objects.  insert/update/delete are one transaction each.  key may be NULL
+/* Objects.  insert/update/delete are one transaction each (or a part of
+ * one opened by mcx_store_txn_begin).  key may be NULL
  * only when no attribute is secret.  insert returns the new row id. */
 CK_RV mcx_store_object_insert(struct mcx_store *st,
 			      const struct mcx_master_key *key,
@@ -135,6 +138,17 @@ CK_RV mcx_store_object_update(struct mcx_store *st,
 			      const struct mcx_store_attr *attrs, size_t n);
 /* CKR_OBJECT_HANDLE_INVALID if it no longer exists. */
 CK_RV mcx_store_object_delete(struct mcx_store *st, mcx_store_id id);
+
+/* Several changes as one transaction: an object insert, update or delete
+ * and its audit record commit together (one commit, so half the fsyncs of
+ * two; an object never exists without its record).  Between begin and
+ * commit/rollback the calling thread owns the store (other threads wait)
+ * and each insert/update/delete/audit_append inside is a savepoint: one
+ * that fails is undone alone.  Not nestable (CKR_OPERATION_ACTIVE).
+ * commit: CKR_DEVICE_ERROR if SQLite had to roll everything back. */
+CK_RV mcx_store_txn_begin(struct mcx_store *st);
+CK_RV mcx_store_txn_commit(struct mcx_store *st);
+void mcx_store_txn_rollback(struct mcx_store *st);
 
 /* Load one object.  With key == NULL secret attributes are omitted; with a
  * key they are decrypted (authentication failure: CKR_DEVICE_ERROR).  The

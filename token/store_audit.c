@@ -108,7 +108,7 @@ CK_RV mcx_store_audit_append(struct mcx_store *st,
 	l_len = str_len(r.label);
 	memset(r.prev_hash, 0, sizeof(r.prev_hash));
 
-	pthread_mutex_lock(&st->lock);
+	mcx_store_lock(st);
 	rv = mcx_store_begin(st);
 	if (rv != CKR_OK)
 		goto out;
@@ -161,7 +161,7 @@ out:
 	mcx_store_stmt_done(s);
 	if (rv != CKR_OK)
 		mcx_store_rollback(st);
-	pthread_mutex_unlock(&st->lock);
+	mcx_store_unlock(st);
 	return rv;
 }
 
@@ -203,7 +203,7 @@ CK_RV mcx_store_audit_each(struct mcx_store *st, uint64_t first, uint64_t max,
 		return CKR_OK;
 	if (end < first || end > (uint64_t)INT64_MAX)
 		end = (uint64_t)INT64_MAX;
-	pthread_mutex_lock(&st->lock);
+	mcx_store_lock(st);
 	s = mcx_store_stmt(st, STMT_AUDIT_RANGE);
 	if (s == NULL) {
 		rv = mcx_store_rv(sqlite3_errcode(st->db));
@@ -221,7 +221,7 @@ CK_RV mcx_store_audit_each(struct mcx_store *st, uint64_t first, uint64_t max,
 		rv = mcx_store_rv(rc);
 out:
 	mcx_store_stmt_done(s);
-	pthread_mutex_unlock(&st->lock);
+	mcx_store_unlock(st);
 	return rv;
 }
 
@@ -234,7 +234,7 @@ CK_RV mcx_store_audit_count(struct mcx_store *st, uint64_t *count)
 	if (st == NULL || count == NULL)
 		return CKR_ARGUMENTS_BAD;
 	*count = 0;
-	pthread_mutex_lock(&st->lock);
+	mcx_store_lock(st);
 	s = mcx_store_stmt(st, STMT_AUDIT_LAST);
 	if (s == NULL) {
 		rv = mcx_store_rv(sqlite3_errcode(st->db));
@@ -248,7 +248,7 @@ CK_RV mcx_store_audit_count(struct mcx_store *st, uint64_t *count)
 		rv = mcx_store_rv(rc);
 out:
 	mcx_store_stmt_done(s);
-	pthread_mutex_unlock(&st->lock);
+	mcx_store_unlock(st);
 	return rv;
 }
 

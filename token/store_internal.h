@@ -37,6 +37,9 @@ enum mcx_store_stmt {
 	STMT_BEGIN_DEFERRED,
 	STMT_COMMIT,
 	STMT_ROLLBACK,
+	STMT_SAVEPOINT,
+	STMT_RELEASE,
+	STMT_ROLLBACK_TO,
 	STMT_DATA_VERSION,
 	STMT_TOKEN_GET,
 	STMT_TOKEN_PIN_ROW,
@@ -60,6 +63,28 @@ enum mcx_store_stmt {
 
 /* Columns find can narrow by (one bit each in a find-statement key). */
 #define MCX_STORE_FIND_COLUMNS 10
+/* Longest CKA_UNIQUE_ID the store takes (octets, no NUL). */
+#define MCX_STORE_UNIQUE_ID_MAX 64u
+
+/* store_find.c: the indexed columns, in find-bit order; param = the SQL
+ * parameter number in STMT_OBJ_INSERT / STMT_OBJ_UPDATE and in built find
+ * statements. */
+enum mcx_store_col_kind {
+	MCX_COL_ULONG,
+	MCX_COL_BOOL,
+	MCX_COL_BLOB,
+	MCX_COL_TEXT
+};
+struct mcx_store_index_col {
+	CK_ATTRIBUTE_TYPE type;
+	const char *column;
+	enum mcx_store_col_kind kind;
+	int param;
+};
+extern const struct mcx_store_index_col
+    mcx_store_index_cols[MCX_STORE_FIND_COLUMNS];
+/* Index of type in mcx_store_index_cols, -1 if not indexed. */
+int mcx_store_index_col(CK_ATTRIBUTE_TYPE type);
 
 struct mcx_store {
 	pthread_mutex_t lock; /* serialises every use of db */
@@ -75,6 +100,10 @@ struct mcx_store {
 	bool gen_valid;
 	int64_t data_version;
 	uint64_t generation;
+	/* mcx_store_txn_begin ran: one thread owns the store (and holds
+	 * lock) until txn_commit/rollback; the changes made meanwhile run
+	 * as savepoints inside that transaction */
+	bool txn;
 };
 
 /* Token row as read for PIN work. */
@@ -90,6 +119,10 @@ struct mcx_store_pin_row {
 };
 
 /* store_sqlite.c */
+/* Take / release st->lock, except in the thread that owns an open
+ * mcx_store_txn_begin transaction (it holds the lock already). */
+void mcx_store_lock(struct mcx_store *st);
+void mcx_store_unlock(struct mcx_store *st);
 CK_RV mcx_store_rv(int sqlite_rc);
 sqlite3_stmt *mcx_store_stmt(struct mcx_store *st, enum mcx_store_stmt which);
 void mcx_store_stmt_done(sqlite3_stmt *s);

@@ -204,18 +204,18 @@ static CK_RV verify_pin(struct mcx_store *st, CK_USER_TYPE user_type,
 	memset(&row, 0, sizeof(row));
 	if (pin == NULL && pin_len > 0)
 		return CKR_ARGUMENTS_BAD;
-	pthread_mutex_lock(&st->lock);
+	mcx_store_lock(st);
 	rv = count_attempt_locked(st, role, &row);
-	pthread_mutex_unlock(&st->lock);
+	mcx_store_unlock(st);
 	if (rv != CKR_OK)
 		goto out;
 	/* the slow part, without the lock */
 	rv = unwrap_master(st, role, pin, pin_len, &row, key);
 	if (rv != CKR_OK)
 		goto out; /* the failure is already counted */
-	pthread_mutex_lock(&st->lock);
+	mcx_store_lock(st);
 	rv = reset_failures_locked(st, role);
-	pthread_mutex_unlock(&st->lock);
+	mcx_store_unlock(st);
 	if (rv != CKR_OK)
 		mcx_wipe(key, sizeof(*key));
 out:
@@ -315,9 +315,9 @@ CK_RV mcx_store_init_token(struct mcx_store *st, const uint8_t *so_pin,
 	rv = wrap_master(st, 0, so_pin, so_pin_len, &key, &w);
 	if (rv != CKR_OK)
 		goto out;
-	pthread_mutex_lock(&st->lock);
+	mcx_store_lock(st);
 	rv = reinit_locked(st, label, &w);
-	pthread_mutex_unlock(&st->lock);
+	mcx_store_unlock(st);
 out:
 	mcx_wipe(&key, sizeof(key));
 	return rv;
@@ -336,7 +336,7 @@ CK_RV mcx_store_init_pin(struct mcx_store *st, const struct mcx_master_key *key,
 	rv = wrap_master(st, 1, pin, pin_len, key, &w);
 	if (rv != CKR_OK)
 		return rv;
-	pthread_mutex_lock(&st->lock);
+	mcx_store_lock(st);
 	rv = mcx_store_begin(st);
 	if (rv != CKR_OK)
 		goto out;
@@ -350,7 +350,7 @@ CK_RV mcx_store_init_pin(struct mcx_store *st, const struct mcx_master_key *key,
 out:
 	if (rv != CKR_OK)
 		mcx_store_rollback(st);
-	pthread_mutex_unlock(&st->lock);
+	mcx_store_unlock(st);
 	mcx_wipe(&row, sizeof(row));
 	return rv;
 }
@@ -375,7 +375,7 @@ CK_RV mcx_store_set_pin(struct mcx_store *st, CK_USER_TYPE user_type,
 	rv = wrap_master(st, role_of(user_type), new_pin, new_len, &key, &w);
 	if (rv != CKR_OK)
 		goto out;
-	pthread_mutex_lock(&st->lock);
+	mcx_store_lock(st);
 	rv = mcx_store_begin(st);
 	if (rv == CKR_OK)
 		rv = store_wrapped_locked(st,
@@ -387,7 +387,7 @@ CK_RV mcx_store_set_pin(struct mcx_store *st, CK_USER_TYPE user_type,
 		rv = mcx_store_commit(st);
 	else
 		mcx_store_rollback(st);
-	pthread_mutex_unlock(&st->lock);
+	mcx_store_unlock(st);
 out:
 	mcx_wipe(&key, sizeof(key));
 	return rv;

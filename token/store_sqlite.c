@@ -38,6 +38,9 @@ static const char *const stmt_sql[STMT_COUNT] = {
     [STMT_BEGIN_DEFERRED] = "BEGIN",
     [STMT_COMMIT] = "COMMIT",
     [STMT_ROLLBACK] = "ROLLBACK",
+    [STMT_SAVEPOINT] = "SAVEPOINT mcx_change",
+    [STMT_RELEASE] = "RELEASE mcx_change",
+    [STMT_ROLLBACK_TO] = "ROLLBACK TO mcx_change",
     [STMT_DATA_VERSION] = "PRAGMA data_version",
     [STMT_TOKEN_GET] =
 	"SELECT initialized, user_pin_initialized, label, serial,"
@@ -198,8 +201,27 @@ CK_RV mcx_store_exec_stmt(struct mcx_store *st, enum mcx_store_stmt which)
 
 /* Writers take the write lock at BEGIN (IMMEDIATE), so they wait in the
  * busy handler instead of failing with SQLITE_BUSY on upgrade. */
+/* The store whose mcx_store_txn_begin transaction this thread owns. */
+static _Thread_local struct mcx_store *txn_owned;
+
+void mcx_store_lock(struct mcx_store *st)
+{
+	if (txn_owned != st)
+		pthread_mutex_lock(&st->lock);
+}
+
+void mcx_store_unlock(struct mcx_store *st)
+{
+	if (txn_owned != st)
+		pthread_mutex_unlock(&st->lock);
+}
+
+/* Inside an open mcx_store_txn_begin transaction, a change is a savepoint:
+ * it can fail alone without undoing the steps before it. */
 CK_RV mcx_store_begin(struct mcx_store *st)
 {
+	if (st->txn)
+		return mcx_store_exec_stmt(st, STMT_SAVEPOINT);
 	CK_RV rv = mcx_store_exec_stmt(st, STMT_BEGIN_IMMEDIATE);
 
 	/* the usual cause: another process held the write lock past the
@@ -213,6 +235,12 @@ CK_RV mcx_store_begin(struct mcx_store *st)
 
 CK_RV mcx_store_commit(struct mcx_store *st)
 {
+	if (st->txn) {
+		CK_RV srv = mcx_store_exec_stmt(st, STMT_RELEASE);
+		if (srv != CKR_OK)
+			mcx_store_rollback(st);
+		return srv;
+	}
 	CK_RV rv = mcx_store_exec_stmt(st, STMT_COMMIT);
 
 	if (rv != CKR_OK) {
@@ -226,8 +254,62 @@ CK_RV mcx_store_commit(struct mcx_store *st)
 
 void mcx_store_rollback(struct mcx_store *st)
 {
-	if (!sqlite3_get_autocommit(st->db))
-		(void)mcx_store_exec_stmt(st, STMT_ROLLBACK);
+	if (sqlite3_get_autocommit(st->db))
+		return;
+	if (st->txn) {
+		/* undo this change only; the savepoint stays until
+		 * released */
+		if (mcx_store_exec_stmt(st, STMT_ROLLBACK_TO) == CKR_OK)
+			(void)mcx_store_exec_stmt(st, STMT_RELEASE);
+		return;
+	}
+	(void)mcx_store_exec_stmt(st, STMT_ROLLBACK);
+}
+
+CK_RV mcx_store_txn_begin(struct mcx_store *st)
+{
+	if (st == NULL)
+		return CKR_ARGUMENTS_BAD;
+	if (txn_owned == st)
+		return CKR_OPERATION_ACTIVE; /* not nestable */
+	pthread_mutex_lock(&st->lock);
+	CK_RV rv = mcx_store_begin(st);
+	if (rv != CKR_OK) {
+		pthread_mutex_unlock(&st->lock);
+		return rv;
+	}
+	st->txn = true;
+	txn_owned = st;
+	return CKR_OK;
+}
+
+static CK_RV txn_end(struct mcx_store *st, bool commit)
+{
+	CK_RV rv = CKR_OK;
+	if (st == NULL || txn_owned != st)
+		return CKR_OPERATION_NOT_INITIALIZED;
+	st->txn = false;
+	txn_owned = NULL;
+	if (commit && !sqlite3_get_autocommit(st->db))
+		rv = mcx_store_commit(st);
+	else if (commit)
+		rv = CKR_DEVICE_ERROR; /* SQLite rolled it back (I/O, full) */
+	else
+		mcx_store_rollback(st);
+	if (rv != CKR_OK)
+		st->gen_valid = false;
+	pthread_mutex_unlock(&st->lock);
+	return rv;
+}
+
+CK_RV mcx_store_txn_commit(struct mcx_store *st)
+{
+	return txn_end(st, true);
+}
+
+void mcx_store_txn_rollback(struct mcx_store *st)
+{
+	(void)txn_end(st, false);
 }
 
 CK_RV mcx_store_bump_generation_locked(struct mcx_store *st)
@@ -452,7 +534,7 @@ CK_RV mcx_store_token_info(struct mcx_store *st,
 	if (st == NULL || out == NULL)
 		return CKR_ARGUMENTS_BAD;
 	memset(out, 0, sizeof(*out));
-	pthread_mutex_lock(&st->lock);
+	mcx_store_lock(st);
 	s = mcx_store_stmt(st, STMT_TOKEN_GET);
 	if (s == NULL) {
 		rv = mcx_store_rv(sqlite3_errcode(st->db));
@@ -481,7 +563,7 @@ CK_RV mcx_store_token_info(struct mcx_store *st,
 	out->user_pin_to_be_changed = sqlite3_column_int(s, 8) != 0;
 out:
 	mcx_store_stmt_done(s);
-	pthread_mutex_unlock(&st->lock);
+	mcx_store_unlock(st);
 	return rv;
 }
 
@@ -498,7 +580,7 @@ CK_RV mcx_store_generation(struct mcx_store *st, uint64_t *generation)
 
 	if (st == NULL || generation == NULL)
 		return CKR_ARGUMENTS_BAD;
-	pthread_mutex_lock(&st->lock);
+	mcx_store_lock(st);
 	s = mcx_store_stmt(st, STMT_DATA_VERSION);
 	if (s == NULL) {
 		rv = mcx_store_rv(sqlite3_errcode(st->db));
@@ -530,7 +612,7 @@ CK_RV mcx_store_generation(struct mcx_store *st, uint64_t *generation)
 	*generation = st->generation;
 out:
 	mcx_store_stmt_done(s);
-	pthread_mutex_unlock(&st->lock);
+	mcx_store_unlock(st);
 	return rv;
 }
 
@@ -540,9 +622,34 @@ CK_RV mcx_store_set_sync_full(struct mcx_store *st, bool full)
 
 	if (st == NULL)
 		return CKR_ARGUMENTS_BAD;
-	pthread_mutex_lock(&st->lock);
+	mcx_store_lock(st);
 	rv = exec(st, full ? "PRAGMA synchronous = FULL"
 			   : "PRAGMA synchronous = NORMAL");
-	pthread_mutex_unlock(&st->lock);
+	mcx_store_unlock(st);
+	return rv;
+}
+
+CK_RV mcx_store_sync_full(struct mcx_store *st, bool *full)
+{
+	CK_RV rv = CKR_OK;
+	sqlite3_stmt *s = NULL;
+	int rc = SQLITE_OK;
+
+	if (st == NULL || full == NULL)
+		return CKR_ARGUMENTS_BAD;
+	*full = false;
+	mcx_store_lock(st);
+	rc = sqlite3_prepare_v2(st->db, "PRAGMA synchronous", -1, &s, NULL);
+	if (rc == SQLITE_OK)
+		rc = sqlite3_step(s);
+	if (rc != SQLITE_ROW) {
+		rv = mcx_store_rv(rc);
+		goto out;
+	}
+	/* 0 OFF, 1 NORMAL, 2 FULL, 3 EXTRA */
+	*full = sqlite3_column_int(s, 0) >= 2;
+out:
+	sqlite3_finalize(s);
+	mcx_store_unlock(st);
 	return rv;
 }

@@ -101,6 +101,32 @@
 #define CKM_MCX_KMS_KEY_GEN (CKM_MCX_BASE + 0x10UL)
 #define CKM_MCX_KMS_ISSUE   (CKM_MCX_BASE + 0x11UL)
 
+/* ---- Mechanism parameters ------------------------------------------------ */
+
+/* CKM_MCX_ECCSI (RFC 6507 over P-256/SHA-256; signatures are r || s || PVT,
+ * 129 octets).  C_SignInit takes no parameter: the signer is the private
+ * CKK_MCX_ECCSI key (SSK + PVT, its ID the key's CKA_MCX_UID).
+ * C_VerifyInit takes the KMS's public CKK_MCX_ECCSI key (KPAK) and this
+ * parameter: the signer's identifier as signed (for MCX the 32-octet UID of
+ * TS 33.180 F.2.1). */
+typedef struct CK_MCX_ECCSI_PARAMS {
+	CK_BYTE_PTR pSignerId;
+	CK_ULONG ulSignerIdLen;
+} CK_MCX_ECCSI_PARAMS;
+
+/* CKM_MCX_SAKKE (RFC 6508 with RFC 6509 parameter set 1): C_WrapKey with a
+ * KMS's public CKK_MCX_SAKKE key (Z_T, a token object) wraps a CKK_MCX_KEY
+ * (the SSV) into the 273-octet SED R || H for this receiver identifier
+ * (for MCX the 32-octet UID of the receiver's key period, F.2.1).
+ * C_UnwrapKey with the receiver's private CKK_MCX_SAKKE key (RSK) makes a
+ * new CKK_MCX_KEY (CKA_MCX_KEY_PURPOSE from the template); the parameter
+ * may be omitted there (NULL): the identifier is then the RSK's
+ * CKA_MCX_UID. */
+typedef struct CK_MCX_SAKKE_PARAMS {
+	CK_BYTE_PTR pIdentifier;
+	CK_ULONG ulIdentifierLen;
+} CK_MCX_SAKKE_PARAMS;
+
 /* ---- Return values ----------------------------------------------------- */
 #define CKR_MCX_SIGNATURE_INVALID     (CKR_MCX_BASE + 0x01UL)
 #define CKR_MCX_DECAPSULATION_FAILED  (CKR_MCX_BASE + 0x02UL)
@@ -122,7 +148,8 @@
  * The token's append-only audit log is readable through PKCS#11 as
  * read-only objects of class CKO_MCX_AUDIT_RECORD.  They are returned by
  * C_FindObjects only when the template names that class explicitly, so they
- * never mix with keys.  Each record carries its hash-chain link:
+ * never mix with keys, and only to a logged-in user or SO (CKA_PRIVATE =
+ * TRUE; unlike other private objects, the SO sees them too).  Each record carries its hash-chain link:
  *   hash_n = SHA-256( hash_(n-1) || encoding_n ),  hash_0's predecessor = 32 x
  * 0x00 encoding = seq(8) || time(8) || pid(8) || user_type(8) || mechanism(8)
  * || rv(8) || len(2) function || len(2) unique_id || len(2) label (integers

@@ -1,6 +1,7 @@
 #!/bin/bash
 # The admin tool against our module: the generic suite (tests/admin/lib.sh),
-# then the audit log: failed logins recorded, show/--last/--json, verify,
+# then the audit log: only after a login (user or SO), failed logins
+# recorded, show/--last/--json, verify,
 # and a database edited behind the module's back (sqlite3 CLI) makes
 # `audit verify` exit 1 naming the first broken record.
 set -eu
@@ -48,8 +49,11 @@ else
 	fail "creating the MCX key"
 fi
 
-# The failed login of generic_suite and the token's life are audited
-# (read here logged in; the other audit commands read without a PIN).
+# The audit trail is shown only after a login (user, or SO with --so):
+# without a PIN there is nothing to read.
+expect_rc 1 env -u MCXHSM_PIN setsid -w "$TOOL" audit show
+expect_rc 1 env -u MCXHSM_PIN setsid -w "$TOOL" audit verify
+# The failed login of generic_suite and the token's life are audited.
 expect_rc 0 "$TOOL" --pin-file "$work/reset.pin" audit show --json
 cp "$work/out" "$work/audit.json"
 json_check "$work/audit.json" 'any(r["function"] == "C_Login" and r["rv"] == "CKR_PIN_INCORRECT" for r in d)'
@@ -59,13 +63,19 @@ for secret in user-pin-1234 user-pin-5678 user-pin-reset so-pin-1234 \
 	000102030405060708090a0b0c0d0e0f101112131415161718191a1b1c1d1e1f; do
 	! grep -q "$secret" "$work/audit.json" || fail "audit shows $secret"
 done
-expect_rc 0 "$TOOL" audit show --last 2 --json
+expect_rc 0 "$TOOL" --pin-file "$work/reset.pin" audit show --last 2 --json
 json_check "$work/out" 'len(d) == 2 and d[-1]["seq"] > d[0]["seq"]'
-expect_rc 0 "$TOOL" audit show
+MCXHSM_PIN=user-pin-reset expect_rc 0 "$TOOL" audit show
 grep -q 'C_Login .*CKR_PIN_INCORRECT' "$work/out" || fail "audit show text"
 expect_rc 2 "$TOOL" audit show --last x
-expect_rc 0 "$TOOL" audit verify
+expect_rc 0 "$TOOL" --pin-file "$work/reset.pin" audit verify
 grep -q '^audit chain ok' "$work/out" || fail "audit verify output"
+# the SO reads and verifies the trail too (its own login is the last record)
+expect_rc 0 "$TOOL" --so-pin-file "$work/so.pin" audit show --so --last 1 --json
+json_check "$work/out" 'd[-1]["function"] == "C_Login" and d[-1]["user_type"] == "SO" and d[-1]["rv"] == "CKR_OK"'
+expect_rc 0 "$TOOL" --so-pin-file "$work/so.pin" audit verify --so
+grep -q '^audit chain ok' "$work/out" || fail "audit verify --so output"
+expect_rc 1 "$TOOL" --so-pin-file "$work/bad.pin" audit verify --so
 
 # Tampering: the token database is the SQLite file in the token directory.
 db=
@@ -82,7 +92,7 @@ seq=$(sqlite3 "$db" 'SELECT min(seq) + 2 FROM audit')
 #    attacker with the file would)
 sqlite3 "$db" "DROP TRIGGER IF EXISTS audit_no_update;
 	UPDATE audit SET label = 'tampered' WHERE seq = $seq;"
-expect_rc 1 "$TOOL" audit verify
+expect_rc 1 "$TOOL" --pin-file "$work/reset.pin" audit verify
 grep -q "audit chain broken at seq $seq\$" "$work/err" ||
 	fail "edited record: $(cat "$work/err")"
 
@@ -91,7 +101,7 @@ rm -rf "$work/tokens"
 cp -a "$work/tokens.orig" "$work/tokens"
 sqlite3 "$db" "DROP TRIGGER IF EXISTS audit_no_delete;
 	DELETE FROM audit WHERE seq = $seq;"
-expect_rc 1 "$TOOL" audit verify
+expect_rc 1 "$TOOL" --pin-file "$work/reset.pin" audit verify
 grep -q "audit chain broken at seq $((seq + 1)) (record $seq missing)" "$work/err" ||
 	fail "deleted record: $(cat "$work/err")"
 
@@ -101,12 +111,12 @@ cp -a "$work/tokens.orig" "$work/tokens"
 first=$(sqlite3 "$db" 'SELECT min(seq) FROM audit')
 sqlite3 "$db" "DROP TRIGGER IF EXISTS audit_no_delete;
 	DELETE FROM audit WHERE seq = $first;"
-expect_rc 1 "$TOOL" audit verify
+expect_rc 1 "$TOOL" --pin-file "$work/reset.pin" audit verify
 grep -q "audit chain broken at seq $((first + 1))\$" "$work/err" ||
 	fail "deleted first record: $(cat "$work/err")"
 
-# 4. the untouched copy still verifies (no PIN needed to audit)
+# 4. the untouched copy still verifies
 rm -rf "$work/tokens"
 cp -a "$work/tokens.orig" "$work/tokens"
-expect_rc 0 env -u MCXHSM_PIN "$TOOL" audit verify
+expect_rc 0 env -u MCXHSM_PIN "$TOOL" --pin-file "$work/reset.pin" audit verify
 echo "admin tool against mcxhsm: ok"

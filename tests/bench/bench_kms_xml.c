@@ -216,7 +216,8 @@ int main(void)
 	}
 	qsort(t, ROUNDS, sizeof(t[0]), cmp_double);
 	qsort(tp, ROUNDS, sizeof(tp[0]), cmp_double);
-	printf("BENCH kms_parse_validate_keysets %.1f keysets/s\n", t[ROUNDS / 2]);
+	printf("BENCH kms_parse_validate_keysets %.1f keysets/s\n",
+	       t[ROUNDS / 2]);
 	printf("BENCH kms_parse_keysets %.0f keysets/s\n", tp[ROUNDS / 2]);
 	free(cert.p);
 	free(prov.p);

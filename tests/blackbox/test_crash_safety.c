@@ -3,10 +3,11 @@
  * through the module as fast as it can and reports each creation that
  * returned CKR_OK through a pipe; the parent SIGKILLs it after a random
  * delay.  After every kill the token database must pass
- * PRAGMA integrity_check, hold every reported object, and its audit chain
- * must verify (recomputed here from the rows, by the encoding documented
- * for CKO_MCX_AUDIT_RECORD in <mcxhsm/pkcs11-mcx.h>).  At the end the
- * module itself finds every reported object.
+ * PRAGMA integrity_check, hold every reported object, hold the creation
+ * audit record of every object present, and its audit chain must verify
+ * (recomputed here from the rows, by the encoding documented for
+ * CKO_MCX_AUDIT_RECORD in <mcxhsm/pkcs11-mcx.h>).  At the end the module itself
+ * finds every reported object.
  *
  * MCXHSM_SEED fixes the random delays (the seed used is printed).
  */
@@ -235,6 +236,19 @@ static void check_db(const char *path, int round, const uint32_t *ok,
 			    label);
 		sqlite3_reset(s);
 	}
+	sqlite3_finalize(s);
+	/* every object present has its creation record (one transaction
+	 * for both): none may exist without it */
+	if (sqlite3_prepare_v2(
+		db,
+		"SELECT o.unique_id FROM objects o WHERE NOT EXISTS"
+		" (SELECT 1 FROM audit a WHERE a.unique_id = o.unique_id"
+		" AND a.function = 'C_CreateObject' AND a.rv = 0)",
+		-1, &s, NULL) != SQLITE_OK)
+		die("audit join: %s", sqlite3_errmsg(db));
+	if (sqlite3_step(s) == SQLITE_ROW)
+		die("object %s exists without its C_CreateObject audit record",
+		    (const char *)sqlite3_column_text(s, 0));
 	sqlite3_finalize(s);
 	*audit_records = verify_audit(db);
 	if (*audit_records < 0)

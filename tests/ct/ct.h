@@ -40,6 +40,7 @@ struct ct_case {
 extern const struct ct_case ct_kernel_cases[];
 extern const struct ct_case ct_eccsi_cases[];
 extern const struct ct_case ct_sakke_cases[];
+extern const struct ct_case ct_mikey_cases[];
 
 /* Deterministic filler for test inputs (xorshift64; not a secret source:
  * the harness only needs values, memcheck supplies the secrecy). */

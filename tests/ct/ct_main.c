@@ -285,6 +285,7 @@ int main(int argc, char **argv)
 	    ct_kernel_cases,
 	    ct_sakke_cases,
 	    ct_eccsi_cases,
+	    ct_mikey_cases,
 	};
 	int status = 0;
 

@@ -94,8 +94,9 @@ section "mcxhsm key list"
 "$tool" --pin-file "$var/user.pin" key list | indent
 
 section "mcxhsm audit show --last 12"
-"$tool" audit show --last 12 | indent
-"$tool" audit verify | indent
+# the trail is private: the auditor logs in (user PIN; --so for the SO)
+"$tool" --pin-file "$var/user.pin" audit show --last 12 | indent
+"$tool" --pin-file "$var/user.pin" audit verify | indent
 
 section "At rest: the database holds no plaintext key material"
 # Everything is closed now; search every file of the token directory

@@ -400,6 +400,25 @@ static void test_kdf_bad_input(void **state)
 	p.p = NULL;
 	assert_int_equal(mcx_kdf3gpp_derive(big, 16, 0x50, &p, 1, out),
 			 MCX_ERR_ARGUMENT);
+	/* A RAND length no MIKEY RAND payload can carry (RFC 3830 §6.11: at
+	 * most 255 octets) is refused before the label is sized: SIZE_MAX
+	 * would wrap 9 + rand_len to 8 and overflow the label buffer.  The
+	 * output is wiped. */
+	memset(out, 0xAA, sizeof(out));
+	assert_int_equal(mcx_kdf3gpp_mikey_derive(big, 16, 0x2AD01C64, 0,
+						  0x06A12AEA, big, SIZE_MAX,
+						  out, sizeof(out)),
+			 MCX_ERR_LENGTH);
+	for (size_t i = 0; i < sizeof(out); i++)
+		assert_int_equal(out[i], 0);
+	assert_int_equal(mcx_kdf3gpp_mikey_derive(big, 16, 0x2AD01C64, 0,
+						  0x06A12AEA, big, 256, out,
+						  sizeof(out)),
+			 MCX_ERR_LENGTH);
+	assert_int_equal(mcx_kdf3gpp_mikey_derive(big, 16, 0x2AD01C64, 0,
+						  0x06A12AEA, big, 255, out,
+						  sizeof(out)),
+			 MCX_OK);
 }
 
 static int setup(void **state)

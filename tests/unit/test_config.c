@@ -1,9 +1,12 @@
 /*
  * Unit tests of the configuration file and the log (token/config.h,
  * token/log.h): a good file, defaults, every kind of bad input giving a
- * logged message and CKR_GENERAL_ERROR, log levels and the log file.
+ * logged message and CKR_GENERAL_ERROR, log levels and the log file,
+ * and that `sync` reaches the stores the module opens (slot.c).
  */
 #include "token/config.h"
+#include "token/entry.h"
+#include "token/internal.h"
 #include "token/log.h"
 
 #include <setjmp.h>
@@ -258,6 +261,67 @@ static void test_log_levels(void **state)
 	assert_int_equal(mcx_log_level_parse(NULL), -1);
 }
 
+/* The store of slot id as the module opened it: its synchronous mode. */
+static bool slot_sync_full(CK_SLOT_ID id)
+{
+	bool full = false;
+	struct mcx_slot *slot = NULL;
+
+	for (size_t i = 0; i < mcx_g.nslots; i++)
+		if (mcx_g.slots[i]->id == id)
+			slot = mcx_g.slots[i];
+	assert_non_null(slot);
+	assert_non_null(slot->store);
+	assert_int_equal(mcx_store_sync_full(slot->store, &full), CKR_OK);
+	return full;
+}
+
+static void write_conf(struct fixture *fx, const char *sync)
+{
+	char text[512];
+
+	snprintf(text, sizeof(text), "token_dir = %s/tokens\nsync = %s\n",
+		 fx->dir, sync);
+	write_file(fx->conf, text);
+	assert_int_equal(setenv("MCXHSM_CONF", fx->conf, 1), 0);
+}
+
+/* `sync = full` reaches the store both where the module opens one: at
+ * C_InitToken on the empty slot and at C_OpenSession on a token; `normal`
+ * (and the default) leaves SQLite's NORMAL. */
+static void test_sync_reaches_store(void **state)
+{
+	struct fixture *fx = *state;
+	CK_SLOT_ID slots[8];
+	CK_ULONG n = 8;
+	CK_SESSION_HANDLE h = CK_INVALID_HANDLE;
+	CK_UTF8CHAR label[32];
+
+	memset(label, ' ', sizeof(label));
+	memcpy(label, "sync", 4);
+	write_conf(fx, "full");
+	assert_int_equal(mcx_C_Initialize(NULL), CKR_OK);
+	assert_int_equal(mcx_C_GetSlotList(CK_FALSE, slots, &n), CKR_OK);
+	assert_int_equal(n, 1);
+	assert_int_equal(
+	    mcx_C_InitToken(slots[0], (CK_UTF8CHAR_PTR) "so-pin-1", 8, label),
+	    CKR_OK);
+	assert_true(slot_sync_full(slots[0]));
+	assert_int_equal(mcx_C_Finalize(NULL), CKR_OK);
+
+	const char *modes[] = {"normal", "full"};
+	for (size_t m = 0; m < 2; m++) {
+		write_conf(fx, modes[m]);
+		assert_int_equal(mcx_C_Initialize(NULL), CKR_OK);
+		assert_int_equal(mcx_C_OpenSession(slots[0], CKF_SERIAL_SESSION,
+						   NULL, NULL, &h),
+				 CKR_OK);
+		assert_int_equal(slot_sync_full(slots[0]), m == 1);
+		assert_int_equal(mcx_C_Finalize(NULL), CKR_OK);
+	}
+	unsetenv("MCXHSM_CONF");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -267,6 +331,8 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_bad_files, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_unreadable, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_log_levels, setup, teardown),
+	    cmocka_unit_test_setup_teardown(test_sync_reaches_store, setup,
+					    teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

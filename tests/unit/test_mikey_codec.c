@@ -239,7 +239,8 @@ static void test_roundtrip_gmk(void **state)
 	assert_memory_equal(got->params.groups[1].id, group2,
 			    sizeof(group2) - 1);
 	/* The same with a cached verifier for the GMS; a verifier for
-	 * another sender (Bob) fails the signature. */
+	 * another sender (Bob) is refused: it is not for the named sender
+	 * (and with sender_id = Bob, IDRuidi names the GMS). */
 	{
 		struct mcx_eccsi_verifier *v = NULL;
 		assert_int_equal(mcx_eccsi_verifier_new(
@@ -256,9 +257,15 @@ static void test_roundtrip_gmk(void **state)
 				 MCX_OK);
 		rx.verifier = v;
 		assert_int_equal(mcx_mikey_receive(&m, &rx, got),
-				 MCX_ERR_SIGNATURE);
+				 MCX_ERR_IDENTITY);
+		rx.sender_id = bob.uid;
+		rx.sender_id_len = bob.uid_len;
+		assert_int_equal(mcx_mikey_receive(&m, &rx, got),
+				 MCX_ERR_IDENTITY);
 		mcx_eccsi_verifier_free(v);
 		rx.verifier = NULL;
+		rx.sender_id = gms.uid;
+		rx.sender_id_len = gms.uid_len;
 	}
 	/* The envelope date is the Unix time of T (40 bits). */
 	assert_int_equal(m.keyparams.date_time,
@@ -345,6 +352,25 @@ static void test_self_and_pck(void **state)
 	assert_int_equal(mcx_mikey_receive(&m, &rx, got), MCX_OK);
 	assert_memory_equal(got->key, pck, 16);
 	assert_int_equal(got->key_id, 0x16992638);
+	/* No IDRuidi: a cached verifier for Alice must not let the caller
+	 * take Alice's message as the GMS's (the signature alone is valid). */
+	{
+		struct mcx_eccsi_verifier *v = NULL;
+		assert_int_equal(mcx_eccsi_verifier_new(
+				     &v, kpak, alice.uid, alice.uid_len,
+				     mcx_eccsi_signer_pvt(alice.signer), 65),
+				 MCX_OK);
+		rx.verifier = v;
+		assert_int_equal(mcx_mikey_receive(&m, &rx, got), MCX_OK);
+		rx.sender_id = gms.uid;
+		rx.sender_id_len = gms.uid_len;
+		assert_int_equal(mcx_mikey_receive(&m, &rx, got),
+				 MCX_ERR_IDENTITY);
+		for (size_t i = 0; i < sizeof(got->key); i++)
+			assert_int_equal(got->key[i], 0);
+		mcx_eccsi_verifier_free(v);
+		rx.verifier = NULL;
+	}
 	/* Without IDRuidi the sender ID must be given. */
 	rx.sender_id = NULL;
 	assert_int_equal(mcx_mikey_receive(&m, &rx, got), MCX_ERR_ARGUMENT);
@@ -494,6 +520,137 @@ static void test_reject_structure(void **state)
 	assert_int_equal(mcx_mikey_decode(t, len, &m), MCX_ERR_PARAMS_FORMAT);
 }
 
+static int inside(const uint8_t *msg, size_t len, const uint8_t *p, size_t n)
+{
+	if (n == 0)
+		return 1;
+	return p != NULL && p >= msg && n <= len &&
+	       (size_t)(p - msg) <= len - n;
+}
+
+/* Every pointer and length the decoder hands out lies inside the input. */
+static void assert_within(const uint8_t *msg, size_t len,
+			  const struct mcx_mikey_msg *m)
+{
+	assert_true(m->n_payloads <= MCX_MIKEY_MAX_PAYLOADS);
+	for (size_t i = 0; i < m->n_payloads; i++)
+		assert_true(m->pos[i].offset <= len &&
+			    m->pos[i].len <= len - m->pos[i].offset);
+	assert_true(m->n_idr <= MCX_MIKEY_MAX_IDR &&
+		    m->n_cs <= MCX_MIKEY_MAX_CS);
+	for (size_t i = 0; i < m->n_idr; i++)
+		assert_true(inside(msg, len, m->idr[i].id, m->idr[i].id_len));
+	for (size_t i = 0; i < m->n_cs; i++) {
+		assert_true(
+		    inside(msg, len, m->cs[i].policies, m->cs[i].n_policies));
+		assert_true(inside(msg, len, m->cs[i].session_data,
+				   m->cs[i].session_data_len));
+		assert_true(inside(msg, len, m->cs[i].spi, m->cs[i].spi_len));
+	}
+	assert_true(inside(msg, len, m->rand, m->rand_len));
+	assert_true(inside(msg, len, m->sp_params, m->sp_params_len));
+	assert_true(inside(msg, len, m->sakke.sed, m->sakke.sed_len));
+	if (m->has_self)
+		assert_true(inside(msg, len, m->self.sed, m->self.sed_len));
+	if (m->has_keyparams) {
+		assert_true(
+		    inside(msg, len, m->keyparams.data, m->keyparams.len));
+		assert_true(
+		    inside(msg, len, m->keyparams.ct, m->keyparams.ct_len));
+		assert_true(
+		    inside(msg, len, m->keyparams.iv, MCX_MIKEY_PP_IV_LEN));
+	}
+	assert_true(inside(msg, len, m->sig, m->sig_len));
+	assert_true(m->signed_len <= len);
+}
+
+/* Try to break the parser: every single-octet change of a GMK message with
+ * SAKKE-to-self and key parameters, to a set of values that hit the
+ * boundaries of lengths, counts and types (0, 1, 0x7F, 0x80, 0xFF, +-1).
+ * Accepted or not, nothing may point outside the input (ASan catches the
+ * reads).  Then the cases the grammar forbids by name. */
+static void test_mutations(void **state)
+{
+	static const uint8_t vals[] = {0x00, 0x01, 0x02, 0x07,
+				       0x7F, 0x80, 0xFE, 0xFF};
+	struct mcx_mikey_keyparams p;
+	struct mcx_mikey_build b;
+	struct mcx_mikey_msg m, good;
+	uint8_t msg[BUF], t[BUF];
+	size_t len = 0, accepted = 0, idr = 0;
+
+	(void)state;
+	fill_params(&p);
+	gmk_build(&b, &p);
+	b.self_kms = kms;
+	b.self_uid = gms.uid;
+	b.self_uid_len = gms.uid_len;
+	len = encode(&b, msg);
+	assert_int_equal(mcx_mikey_decode(msg, len, &m), MCX_OK);
+	assert_within(msg, len, &m);
+	good = m; /* m is cleared by every failed decode below */
+	idr = good.pos[3].offset; /* IDRuidi */
+	for (size_t i = 0; i < len; i++) {
+		for (size_t k = 0; k < sizeof(vals) + 2; k++) {
+			uint8_t v = k < sizeof(vals)	? vals[k]
+				    : k == sizeof(vals) ? (uint8_t)(msg[i] + 1)
+							: (uint8_t)(msg[i] - 1);
+			if (v == msg[i])
+				continue;
+			memcpy(t, msg, len);
+			t[i] = v;
+			if (mcx_mikey_decode(t, len, &m) == MCX_OK) {
+				accepted++;
+				assert_within(t, len, &m);
+			} else {
+				/* Failure leaves nothing behind. */
+				assert_null(m.msg);
+				assert_int_equal(m.n_payloads, 0);
+			}
+		}
+	}
+	/* Changes inside IDs, RAND, SED, ciphertext and signature are well
+	 * formed: some must be accepted, or the loop tested nothing. */
+	assert_true(accepted > 0);
+
+	/* A second IDR with a role already present (IDRuidi's role on
+	 * IDRuidr): one identity per role. */
+	memcpy(t, msg, len);
+	t[good.pos[4].offset + 1] = MCX_MIKEY_ROLE_UIDI;
+	assert_int_equal(mcx_mikey_decode(t, len, &m), MCX_ERR_ENCODING);
+	/* IDR roles 3..5 and ID type 3 are not TS 33.180's. */
+	for (uint8_t r = 3; r <= 5; r++) {
+		memcpy(t, msg, len);
+		t[idr + 1] = r;
+		assert_int_equal(mcx_mikey_decode(t, len, &m),
+				 MCX_ERR_UNSUPPORTED);
+	}
+	memcpy(t, msg, len);
+	t[idr + 2] = 3;
+	assert_int_equal(mcx_mikey_decode(t, len, &m), MCX_ERR_UNSUPPORTED);
+	/* The V bit (no verification message in MIKEY-SAKKE, E.1.2). */
+	memcpy(t, msg, len);
+	t[3] |= 0x80;
+	assert_int_equal(mcx_mikey_decode(t, len, &m), MCX_ERR_UNSUPPORTED);
+	/* RAND shorter than 128 bits (RFC 3830 §6.11): the length octet. */
+	memcpy(t, msg, len);
+	t[good.pos[2].offset + 1] = 15;
+	assert_int_equal(mcx_mikey_decode(t, len, &m), MCX_ERR_ENCODING);
+	/* More crypto sessions than we keep. */
+	memcpy(t, msg, len);
+	t[8] = MCX_MIKEY_MAX_CS + 1;
+	assert_int_equal(mcx_mikey_decode(t, len, &m), MCX_ERR_UNSUPPORTED);
+	/* A mandatory IDR missing: IDRkmsr's role changed to IDRr's (the
+	 * message has IDRuidr, so no duplicate) leaves no IDRkmsr. */
+	memcpy(t, msg, len);
+	t[good.pos[6].offset + 1] = MCX_MIKEY_ROLE_R;
+	assert_int_equal(mcx_mikey_decode(t, len, &m), MCX_ERR_ENCODING);
+	/* SIGN straight after HDR. */
+	memcpy(t, msg, len);
+	t[2] = MCX_MIKEY_PT_SIGN;
+	assert_int_equal(mcx_mikey_decode(t, len, &m), MCX_ERR_ENCODING);
+}
+
 /* Decision g: a clear "legacy" key-parameter block in GE type 7 (as
  * Streamwide Test 4) is rejected even under a valid signature. */
 static void test_reject_legacy(void **state)
@@ -541,9 +698,16 @@ static void test_keyparams(void **state)
 	assert_int_equal(q.n_groups, 2);
 	assert_memory_equal(q.groups[0].id, group1, sizeof(group1) - 1);
 	for (size_t n = 0; n < len; n++)
-		if (n != 17 + strlen(text)) /* the end before the groups */
+		if (n != 17 + strlen(text)) { /* the end before the groups */
 			assert_int_equal(mcx_mikey_keyparams_parse(buf, n, &q),
 					 MCX_ERR_PARAMS_FORMAT);
+			/* No partial result: a failed parse leaves nothing
+			 * (not has_groups with some groups read). */
+			assert_false(q.has_groups);
+			assert_int_equal(q.n_groups, 0);
+			assert_null(q.text);
+			assert_null(q.groups[0].id);
+		}
 	buf[len] = 0;
 	assert_int_equal(mcx_mikey_keyparams_parse(buf, len + 1, &q),
 			 MCX_ERR_PARAMS_FORMAT);
@@ -599,6 +763,7 @@ int main(void)
 	    cmocka_unit_test(test_self_and_pck),
 	    cmocka_unit_test(test_reject_tamper),
 	    cmocka_unit_test(test_reject_structure),
+	    cmocka_unit_test(test_mutations),
 	    cmocka_unit_test(test_reject_legacy),
 	    cmocka_unit_test(test_keyparams),
 	};

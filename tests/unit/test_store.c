@@ -994,6 +994,73 @@ static void test_concurrent_create(void **state)
 	mcx_store_close(st);
 }
 
+static size_t count_label(struct mcx_store *st, const char *label)
+{
+	CK_ATTRIBUTE t = {CKA_LABEL, (void *)label, strlen(label)};
+	mcx_store_id *ids = NULL;
+	size_t n = 0;
+
+	assert_int_equal(mcx_store_object_find(st, &t, 1, &ids, &n), CKR_OK);
+	free(ids);
+	return n;
+}
+
+/* mcx_store_txn_begin/commit/rollback: an object change and its audit
+ * record commit or vanish together; a failing step inside is undone alone
+ * (savepoint); other connections see nothing before the commit. */
+static void test_txn(void **state)
+{
+	struct fixture *fx = *state;
+	struct mcx_store *st = open_store(fx, 0);
+	struct mcx_store *other = open_store(fx, 0);
+	struct mcx_store_attr a[2] = {{CKA_UNIQUE_ID, "uid-a", 5, false},
+				      {CKA_LABEL, "txn-a", 5, false}};
+	struct mcx_store_attr b[2] = {{CKA_UNIQUE_ID, "uid-a", 5, false},
+				      {CKA_LABEL, "txn-b", 5, false}};
+	struct mcx_audit_record rec;
+	mcx_store_id id = 0;
+	uint64_t count = 0;
+
+	memset(&rec, 0, sizeof(rec));
+	rec.function = "C_CreateObject";
+	rec.unique_id = "uid-a";
+	assert_int_equal(mcx_store_txn_commit(st),
+			 CKR_OPERATION_NOT_INITIALIZED);
+	/* rolled back: neither the object nor its record */
+	assert_int_equal(mcx_store_txn_begin(st), CKR_OK);
+	assert_int_equal(mcx_store_txn_begin(st), CKR_OPERATION_ACTIVE);
+	assert_int_equal(mcx_store_object_insert(st, NULL, a, 2, &id), CKR_OK);
+	assert_int_equal(mcx_store_audit_append(st, &rec), CKR_OK);
+	assert_int_equal(count_label(st, "txn-a"), 1);
+	assert_int_equal(count_label(other, "txn-a"), 0);
+	mcx_store_txn_rollback(st);
+	assert_int_equal(count_label(st, "txn-a"), 0);
+	assert_int_equal(mcx_store_audit_count(st, &count), CKR_OK);
+	assert_int_equal(count, 0);
+	/* committed: both; the failed duplicate insert inside is undone
+	 * alone */
+	assert_int_equal(mcx_store_txn_begin(st), CKR_OK);
+	assert_int_equal(mcx_store_object_insert(st, NULL, a, 2, &id), CKR_OK);
+	assert_int_equal(mcx_store_object_insert(st, NULL, b, 2, &id),
+			 CKR_ATTRIBUTE_VALUE_INVALID);
+	assert_int_equal(mcx_store_audit_append(st, &rec), CKR_OK);
+	assert_int_equal(mcx_store_audit_count(other, &count), CKR_OK);
+	assert_int_equal(count, 0);
+	assert_int_equal(mcx_store_txn_commit(st), CKR_OK);
+	assert_int_equal(count_label(other, "txn-a"), 1);
+	assert_int_equal(count_label(other, "txn-b"), 0);
+	assert_int_equal(mcx_store_audit_count(other, &count), CKR_OK);
+	assert_int_equal(count, 1);
+	assert_int_equal(mcx_store_audit_verify(other, &count, NULL), CKR_OK);
+	/* a delete and its record likewise */
+	assert_int_equal(mcx_store_txn_begin(st), CKR_OK);
+	assert_int_equal(mcx_store_object_delete(st, id), CKR_OK);
+	mcx_store_txn_rollback(st);
+	assert_int_equal(count_label(other, "txn-a"), 1);
+	mcx_store_close(other);
+	mcx_store_close(st);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1012,6 +1079,7 @@ int main(void)
 	    cmocka_unit_test_setup_teardown(test_audit, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_audit_first_link, setup,
 					    teardown),
+	    cmocka_unit_test_setup_teardown(test_txn, setup, teardown),
 	    cmocka_unit_test_setup_teardown(test_concurrent_create, setup,
 					    teardown),
 	};
