@@ -549,6 +549,7 @@ enum mcx_mech_err mcx_aes_kwp_unwrap(const uint8_t *kek, size_t kek_len,
 				     uint8_t *out, size_t *out_len)
 {
 	enum mcx_mech_err err = MCX_ERR_ARGUMENT;
+	uint8_t *tmp = NULL;
 	size_t n = 0;
 
 	if (kek == NULL || in == NULL || out == NULL || out_len == NULL)
@@ -556,17 +557,25 @@ enum mcx_mech_err mcx_aes_kwp_unwrap(const uint8_t *kek, size_t kek_len,
 	*out_len = 0;
 	if (!mcx_aes_key_len_ok(kek_len) || in_len < 16 || in_len % 8 != 0)
 		return MCX_ERR_LENGTH;
-	err = wrap_op(AES_WRAP_PAD, 0, kek, kek_len, in, in_len, out, &n);
+	/* libcrypto's RFC 5649 unwrap clears in_len octets of its output when
+	 * the integrity check fails, 8 more than the caller's buffer holds:
+	 * unwrap into our own buffer of in_len octets and copy out. */
+	tmp = malloc(in_len);
+	if (tmp == NULL)
+		return MCX_ERR_NOMEM;
+	err = wrap_op(AES_WRAP_PAD, 0, kek, kek_len, in, in_len, tmp, &n);
 	if (err == MCX_OK && n > in_len - MCX_AES_WRAP_OVERHEAD)
 		err = MCX_ERR_CRYPTO;
 	if (err != MCX_OK) {
 		mcx_wipe(out, in_len - MCX_AES_WRAP_OVERHEAD);
-		return err;
+		goto out;
 	}
-	/* RFC 5649 4.2 step 3 checked the padding octets are zero; clear the
-	 * tail so callers never see stale buffer contents. */
-	if (n < in_len - MCX_AES_WRAP_OVERHEAD)
-		mcx_wipe(out + n, in_len - MCX_AES_WRAP_OVERHEAD - n);
+	/* A fixed-length copy (the MLI decides nothing here): RFC 5649 4.2
+	 * step 3 checked that the padding octets past the MLI are zero, so
+	 * callers never see stale buffer contents past *out_len. */
+	memcpy(out, tmp, in_len - MCX_AES_WRAP_OVERHEAD);
 	*out_len = n;
-	return MCX_OK;
+out:
+	mcx_wipe_free(tmp, in_len);
+	return err;
 }

@@ -20,13 +20,13 @@ enum mcx_mech_err {
 	MCX_ERR_AUTH,		 /* AEAD tag / key-wrap integrity failure */
 	MCX_ERR_ARGUMENT,	 /* NULL or contradictory arguments */
 	MCX_ERR_NOMEM,
-	MCX_ERR_RANDOM, /* the RNG failed */
-	MCX_ERR_CRYPTO, /* libcrypto failed unexpectedly */
+	MCX_ERR_RANDOM,	       /* the RNG failed */
+	MCX_ERR_CRYPTO,	       /* libcrypto failed unexpectedly */
 	MCX_ERR_UNSUPPORTED,   /* well-formed value we do not support (MIKEY) */
 	MCX_ERR_PARAMS,	       /* MIKEY key parameters fail to decrypt */
 	MCX_ERR_PARAMS_FORMAT, /* MIKEY key parameters not in the Rel-17 form */
-	MCX_ERR_IDENTITY,      /* MIKEY identity differs from the expected one */
-	MCX_ERR_KEY_ID,	       /* MIKEY K-ID / UK-ID / key type inconsistent */
+	MCX_ERR_IDENTITY, /* MIKEY identity differs from the expected one */
+	MCX_ERR_KEY_ID,	  /* MIKEY K-ID / UK-ID / key type inconsistent */
 };
 
 /* A fixed English phrase for logs and test messages (never key material). */

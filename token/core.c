@@ -71,6 +71,7 @@ static void teardown_locked(void)
 	mcx_session_close_all_locked(NULL);
 	mcx_slot_free_all_locked();
 	mcx_hmap_free(&mcx_g.objects);
+	mcx_hmap_free(&mcx_g.session_objects);
 	free(mcx_g.sessions);
 	free(mcx_g.token_dir);
 	memset(&mcx_g, 0, sizeof(mcx_g));

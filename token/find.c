@@ -123,7 +123,7 @@ CK_RV mcx_C_FindObjectsInit(CK_SESSION_HANDLE hSession,
 		rv = audit_candidates(s, f);
 	} else {
 		struct sess_collect c = {s, f, CKR_OK};
-		mcx_hmap_each(&mcx_g.objects, session_fn, &c);
+		mcx_hmap_each(&mcx_g.session_objects, session_fn, &c);
 		rv = c.rv;
 		if (rv == CKR_OK) {
 			mcx_object_revalidate_locked(s->slot);

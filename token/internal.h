@@ -113,6 +113,9 @@ struct mcx_module {
 	size_t nsessions;
 	uint64_t session_serial;
 	struct mcx_hmap objects; /* handle -> struct mcx_object * */
+	/* the session objects alone (handle -> object), so that a find or a
+	 * session close walks them, not every cached token object */
+	struct mcx_hmap session_objects;
 	CK_OBJECT_HANDLE next_handle;
 	char *token_dir;
 	/* Calls running without the module lock (PIN KDF); C_Finalize waits

@@ -30,3 +30,9 @@ CLEANFILES += token/mcxhsm.module
 token/mcxhsm.module: $(top_srcdir)/token/mcxhsm.module.in Makefile
 	$(AM_V_GEN)$(MKDIR_P) token && \
 	sed -e 's|@pkcs11dir[@]|$(pkcs11dir)|g' $(top_srcdir)/token/mcxhsm.module.in > $@
+
+# A dlopen'ed module needs no libtool archive beside it.
+install-data-hook: remove-module-la
+remove-module-la:
+	rm -f $(DESTDIR)$(pkcs11dir)/libmcxhsm.la
+.PHONY: remove-module-la

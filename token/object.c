@@ -96,6 +96,12 @@ struct mcx_object *mcx_object_new_locked(struct mcx_slot *slot,
 		free(obj);
 		return NULL;
 	}
+	if (kind == MCX_OBJ_SESSION &&
+	    !mcx_hmap_put(&mcx_g.session_objects, obj->handle, obj)) {
+		mcx_hmap_del(&mcx_g.objects, obj->handle);
+		free(obj);
+		return NULL;
+	}
 	return obj;
 }
 
@@ -113,6 +119,8 @@ void mcx_object_unlink_locked(struct mcx_object *obj)
 		return;
 	obj->dead = true;
 	mcx_hmap_del(&mcx_g.objects, obj->handle);
+	if (obj->kind == MCX_OBJ_SESSION)
+		mcx_hmap_del(&mcx_g.session_objects, obj->handle);
 	if (obj->kind == MCX_OBJ_TOKEN)
 		mcx_hmap_del(&obj->slot->by_store_id, (uint64_t)obj->id);
 	else if (obj->kind == MCX_OBJ_AUDIT)
@@ -154,7 +162,7 @@ static void collect_fn(uint64_t key, void *val, void *arg)
 void mcx_object_destroy_session_objects_locked(CK_SESSION_HANDLE owner)
 {
 	struct collect c = {.owner = owner};
-	mcx_hmap_each(&mcx_g.objects, collect_fn, &c);
+	mcx_hmap_each(&mcx_g.session_objects, collect_fn, &c);
 	for (size_t i = 0; i < c.n; i++)
 		mcx_object_unlink_locked(c.v[i]);
 	free(c.v);

@@ -194,9 +194,15 @@ CK_RV mcx_C_SetAttributeValue(CK_SESSION_HANDLE hSession,
 		obj->generation = obj->slot->generation_epoch;
 	}
 out:
-	if (obj != NULL)
-		mcx_audit(s, "C_SetAttributeValue", CK_UNAVAILABLE_INFORMATION,
-			  obj, rv);
+	if (obj != NULL) {
+		/* the change commits with its record (audit.c); if that
+		 * fails the cache reloads the stored values */
+		CK_RV crv = mcx_audit_slot_locked(
+		    s->slot, s->slot->user, "C_SetAttributeValue",
+		    CK_UNAVAILABLE_INFORMATION, obj, rv);
+		if (rv == CKR_OK)
+			rv = crv;
+	}
 	mcx_attrs_clear(&a);
 	mcx_object_put(obj);
 	mcx_session_release(s);

@@ -96,7 +96,7 @@ static CK_RV find_kms(struct mcx_session *s, struct mcx_slot *slot,
 		}
 	}
 	if (c.found == NULL)
-		mcx_hmap_each(&mcx_g.objects, session_kms_fn, &c);
+		mcx_hmap_each(&mcx_g.session_objects, session_kms_fn, &c);
 	if (c.found == NULL) {
 		rv = CKR_MCX_UNKNOWN_KMS;
 		goto out;
@@ -122,7 +122,7 @@ CK_RV mcx_ops_mcx_find_first(struct mcx_session *s, const CK_ATTRIBUTE *tmpl,
 	CK_RV rv = CKR_OK;
 
 	*out = NULL;
-	mcx_hmap_each(&mcx_g.objects, session_kms_fn, &c);
+	mcx_hmap_each(&mcx_g.session_objects, session_kms_fn, &c);
 	if (c.found == NULL && s->slot->store != NULL) {
 		mcx_object_revalidate_locked(s->slot);
 		rv =

@@ -12,6 +12,7 @@
 #include "token/config.h"
 #include "token/entry.h"
 #include "token/internal.h"
+#include "token/ops_mcx.h"
 #include "token/slot.h"
 
 #define TOKEN_PREFIX "token-"
@@ -171,6 +172,10 @@ void mcx_slot_logout_locked(struct mcx_slot *slot)
 	slot->have_key = false;
 	slot->user = MCX_USER_NONE;
 	mcx_object_drop_secrets_locked(slot);
+	/* Engine state derived from private keys (ECCSI signers, RSK pairing
+	 * tables) must not outlive the login that unlocked them; C_Finalize
+	 * comes here too, before handles can be reused. */
+	mcx_ops_mcx_cache_flush();
 }
 
 void mcx_slot_free_all_locked(void)

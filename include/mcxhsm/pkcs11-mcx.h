@@ -45,10 +45,11 @@
 #define CKA_MCX_UK_ID  (CKA_MCX_BASE + 0x03UL)
 #define CKA_MCX_STATUS (CKA_MCX_BASE + 0x04UL) /* CK_ULONG, CKS_MCX_* */
 #define CKA_MCX_ACTIVATION                                                     \
-	(CKA_MCX_BASE + 0x05UL)		       /* CK_ULONG Unix time, 0 unset */
-#define CKA_MCX_EXPIRY (CKA_MCX_BASE + 0x06UL) /* CK_ULONG Unix time, 0 unset  \
-						*/
-#define CKA_MCX_TEXT (CKA_MCX_BASE + 0x07UL)   /* UTF-8 */
+	(CKA_MCX_BASE + 0x05UL) /* CK_ULONG Unix time, 0 unset */
+#define CKA_MCX_EXPIRY                                                         \
+	(CKA_MCX_BASE + 0x06UL)		     /* CK_ULONG Unix time, 0 unset    \
+					      */
+#define CKA_MCX_TEXT (CKA_MCX_BASE + 0x07UL) /* UTF-8 */
 /* MC group IDs: a sequence of (2-octet big-endian length, UTF-8 ID). */
 #define CKA_MCX_GROUP_IDS    (CKA_MCX_BASE + 0x08UL)
 #define CKA_MCX_SENDER_URI   (CKA_MCX_BASE + 0x09UL)
@@ -149,9 +150,10 @@ typedef struct CK_MCX_SAKKE_PARAMS {
  * read-only objects of class CKO_MCX_AUDIT_RECORD.  They are returned by
  * C_FindObjects only when the template names that class explicitly, so they
  * never mix with keys, and only to a logged-in user or SO (CKA_PRIVATE =
- * TRUE; unlike other private objects, the SO sees them too).  Each record carries its hash-chain link:
- *   hash_n = SHA-256( hash_(n-1) || encoding_n ),  hash_0's predecessor = 32 x
- * 0x00 encoding = seq(8) || time(8) || pid(8) || user_type(8) || mechanism(8)
+ * TRUE; unlike other private objects, the SO sees them too).  Each record
+ * carries its hash-chain link: hash_n = SHA-256( hash_(n-1) || encoding_n ),
+ * hash_0's predecessor = 32 x 0x00 encoding = seq(8) || time(8) || pid(8) ||
+ * user_type(8) || mechanism(8)
  * || rv(8) || len(2) function || len(2) unique_id || len(2) label (integers
  * unsigned big-endian, lengths 2 octets big-endian, strings UTF-8, user_type =
  * CK_UNAVAILABLE_INFORMATION when nobody is logged in, mechanism =

@@ -148,6 +148,31 @@ static void evp_gcm(const uint8_t *key, size_t key_len, const uint8_t *iv,
 	EVP_CIPHER_CTX_free(ctx);
 }
 
+/* A failed RFC 5649 unwrap must not write past the in_len - 8 octets the
+ * header promises (libcrypto clears in_len octets of its own output on an
+ * integrity failure): the 8 octets after the promised size are a canary. */
+static void test_kwp_unwrap_failure_stays_in_buffer(void **state)
+{
+	uint8_t kek[32] = {0}, key[40], wrapped[48], out[48];
+	size_t out_len = 1;
+
+	(void)state;
+	memset(key, 0x5a, sizeof(key));
+	assert_int_equal(
+	    mcx_aes_kwp_wrap(kek, sizeof(kek), key, sizeof(key), wrapped),
+	    MCX_OK);
+	wrapped[20] ^= 0x01;
+	memset(out, 0xee, sizeof(out));
+	assert_int_equal(mcx_aes_kwp_unwrap(kek, sizeof(kek), wrapped,
+					    sizeof(wrapped), out, &out_len),
+			 MCX_ERR_AUTH);
+	assert_int_equal(out_len, 0);
+	for (size_t i = 0; i < sizeof(wrapped) - 8; i++)
+		assert_int_equal(out[i], 0);
+	for (size_t i = sizeof(wrapped) - 8; i < sizeof(out); i++)
+		assert_int_equal(out[i], 0xee);
+}
+
 static void test_gcm_against_evp(void **state)
 {
 	static const size_t key_lens[] = {16, 24, 32};
@@ -329,6 +354,7 @@ int main(void)
 	    cmocka_unit_test(test_rfc3394),
 	    cmocka_unit_test(test_rfc5649),
 	    cmocka_unit_test(test_wrap_lengths),
+	    cmocka_unit_test(test_kwp_unwrap_failure_stays_in_buffer),
 	    cmocka_unit_test(test_gcm_against_evp),
 	    cmocka_unit_test(test_gcm_tamper),
 	    cmocka_unit_test(test_gcm_streaming),
