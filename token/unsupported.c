@@ -21,8 +21,6 @@ CK_RV mcx_C_GetOperationState(CK_SESSION_HANDLE session,
 			      CK_BYTE_PTR operation_state,
 			      CK_ULONG_PTR operation_state_len)
 {
-	(void)operation_state;
-	(void)operation_state_len;
 	CK_RV rv = session_valid(session);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
@@ -33,31 +31,24 @@ CK_RV mcx_C_SetOperationState(CK_SESSION_HANDLE session,
 			      CK_OBJECT_HANDLE encryption_key,
 			      CK_OBJECT_HANDLE authentiation_key)
 {
-	(void)operation_state;
-	(void)operation_state_len;
-	(void)encryption_key;
-	(void)authentiation_key;
 	CK_RV rv = session_valid(session);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
 
 CK_RV mcx_C_GetFunctionStatus(CK_SESSION_HANDLE session)
 {
-
 	CK_RV rv = session_valid(session);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_PARALLEL;
 }
 
 CK_RV mcx_C_CancelFunction(CK_SESSION_HANDLE session)
 {
-
 	CK_RV rv = session_valid(session);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_PARALLEL;
 }
 
 CK_RV mcx_C_SessionCancel(CK_SESSION_HANDLE hSession, CK_FLAGS flags)
 {
-	(void)flags;
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
@@ -66,8 +57,6 @@ CK_RV mcx_C_MessageEncryptInit(CK_SESSION_HANDLE hSession,
 			       CK_MECHANISM_PTR pMechanism,
 			       CK_OBJECT_HANDLE hKey)
 {
-	(void)pMechanism;
-	(void)hKey;
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
@@ -78,14 +67,6 @@ CK_RV mcx_C_EncryptMessage(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter,
 			   CK_ULONG ulPlaintextLen, CK_BYTE_PTR pCiphertext,
 			   CK_ULONG_PTR pulCiphertextLen)
 {
-	(void)pParameter;
-	(void)ulParameterLen;
-	(void)pAssociatedData;
-	(void)ulAssociatedDataLen;
-	(void)pPlaintext;
-	(void)ulPlaintextLen;
-	(void)pCiphertext;
-	(void)pulCiphertextLen;
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
@@ -95,10 +76,6 @@ CK_RV mcx_C_EncryptMessageBegin(CK_SESSION_HANDLE hSession,
 				CK_BYTE_PTR pAssociatedData,
 				CK_ULONG ulAssociatedDataLen)
 {
-	(void)pParameter;
-	(void)ulParameterLen;
-	(void)pAssociatedData;
-	(void)ulAssociatedDataLen;
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
@@ -111,20 +88,12 @@ CK_RV mcx_C_EncryptMessageNext(CK_SESSION_HANDLE hSession,
 			       CK_ULONG_PTR pulCiphertextPartLen,
 			       CK_FLAGS flags)
 {
-	(void)pParameter;
-	(void)ulParameterLen;
-	(void)pPlaintextPart;
-	(void)ulPlaintextPartLen;
-	(void)pCiphertextPart;
-	(void)pulCiphertextPartLen;
-	(void)flags;
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
 
 CK_RV mcx_C_MessageEncryptFinal(CK_SESSION_HANDLE hSession)
 {
-
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
@@ -133,8 +102,6 @@ CK_RV mcx_C_MessageDecryptInit(CK_SESSION_HANDLE hSession,
 			       CK_MECHANISM_PTR pMechanism,
 			       CK_OBJECT_HANDLE hKey)
 {
-	(void)pMechanism;
-	(void)hKey;
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
@@ -145,14 +112,6 @@ CK_RV mcx_C_DecryptMessage(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter,
 			   CK_BYTE_PTR pCiphertext, CK_ULONG ulCiphertextLen,
 			   CK_BYTE_PTR pPlaintext, CK_ULONG_PTR pulPlaintextLen)
 {
-	(void)pParameter;
-	(void)ulParameterLen;
-	(void)pAssociatedData;
-	(void)ulAssociatedDataLen;
-	(void)pCiphertext;
-	(void)ulCiphertextLen;
-	(void)pPlaintext;
-	(void)pulPlaintextLen;
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
@@ -162,10 +121,6 @@ CK_RV mcx_C_DecryptMessageBegin(CK_SESSION_HANDLE hSession,
 				CK_BYTE_PTR pAssociatedData,
 				CK_ULONG ulAssociatedDataLen)
 {
-	(void)pParameter;
-	(void)ulParameterLen;
-	(void)pAssociatedData;
-	(void)ulAssociatedDataLen;
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
@@ -177,20 +132,12 @@ CK_RV mcx_C_DecryptMessageNext(CK_SESSION_HANDLE hSession,
 			       CK_BYTE_PTR pPlaintextPart,
 			       CK_ULONG_PTR pulPlaintextPartLen, CK_FLAGS flags)
 {
-	(void)pParameter;
-	(void)ulParameterLen;
-	(void)pCiphertextPart;
-	(void)ulCiphertextPartLen;
-	(void)pPlaintextPart;
-	(void)pulPlaintextPartLen;
-	(void)flags;
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
 
 CK_RV mcx_C_MessageDecryptFinal(CK_SESSION_HANDLE hSession)
 {
-
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
@@ -198,8 +145,6 @@ CK_RV mcx_C_MessageDecryptFinal(CK_SESSION_HANDLE hSession)
 CK_RV mcx_C_MessageSignInit(CK_SESSION_HANDLE hSession,
 			    CK_MECHANISM_PTR pMechanism, CK_OBJECT_HANDLE hKey)
 {
-	(void)pMechanism;
-	(void)hKey;
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
@@ -209,12 +154,6 @@ CK_RV mcx_C_SignMessage(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter,
 			CK_ULONG ulDataLen, CK_BYTE_PTR pSignature,
 			CK_ULONG_PTR pulSignatureLen)
 {
-	(void)pParameter;
-	(void)ulParameterLen;
-	(void)pData;
-	(void)ulDataLen;
-	(void)pSignature;
-	(void)pulSignatureLen;
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
@@ -222,8 +161,6 @@ CK_RV mcx_C_SignMessage(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter,
 CK_RV mcx_C_SignMessageBegin(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter,
 			     CK_ULONG ulParameterLen)
 {
-	(void)pParameter;
-	(void)ulParameterLen;
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
@@ -233,19 +170,12 @@ CK_RV mcx_C_SignMessageNext(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter,
 			    CK_ULONG ulDataLen, CK_BYTE_PTR pSignature,
 			    CK_ULONG_PTR pulSignatureLen)
 {
-	(void)pParameter;
-	(void)ulParameterLen;
-	(void)pData;
-	(void)ulDataLen;
-	(void)pSignature;
-	(void)pulSignatureLen;
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
 
 CK_RV mcx_C_MessageSignFinal(CK_SESSION_HANDLE hSession)
 {
-
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
@@ -254,8 +184,6 @@ CK_RV mcx_C_MessageVerifyInit(CK_SESSION_HANDLE hSession,
 			      CK_MECHANISM_PTR pMechanism,
 			      CK_OBJECT_HANDLE hKey)
 {
-	(void)pMechanism;
-	(void)hKey;
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
@@ -265,12 +193,6 @@ CK_RV mcx_C_VerifyMessage(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter,
 			  CK_ULONG ulDataLen, CK_BYTE_PTR pSignature,
 			  CK_ULONG ulSignatureLen)
 {
-	(void)pParameter;
-	(void)ulParameterLen;
-	(void)pData;
-	(void)ulDataLen;
-	(void)pSignature;
-	(void)ulSignatureLen;
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
@@ -278,8 +200,6 @@ CK_RV mcx_C_VerifyMessage(CK_SESSION_HANDLE hSession, CK_VOID_PTR pParameter,
 CK_RV mcx_C_VerifyMessageBegin(CK_SESSION_HANDLE hSession,
 			       CK_VOID_PTR pParameter, CK_ULONG ulParameterLen)
 {
-	(void)pParameter;
-	(void)ulParameterLen;
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
@@ -289,19 +209,12 @@ CK_RV mcx_C_VerifyMessageNext(CK_SESSION_HANDLE hSession,
 			      CK_BYTE_PTR pData, CK_ULONG ulDataLen,
 			      CK_BYTE_PTR pSignature, CK_ULONG ulSignatureLen)
 {
-	(void)pParameter;
-	(void)ulParameterLen;
-	(void)pData;
-	(void)ulDataLen;
-	(void)pSignature;
-	(void)ulSignatureLen;
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
 
 CK_RV mcx_C_MessageVerifyFinal(CK_SESSION_HANDLE hSession)
 {
-
 	CK_RV rv = session_valid(hSession);
 	return rv != CKR_OK ? rv : CKR_FUNCTION_NOT_SUPPORTED;
 }
