@@ -285,6 +285,23 @@ static void bind_index(sqlite3_stmt *s, const struct mcx_store_attr *attrs,
 	}
 }
 
+/* The rest of an object row write shared by insert and update: the indexed
+ * columns, the attribute blob, the step, and the generation bump that tells
+ * other connections to revalidate their caches. */
+static CK_RV write_row_locked(struct mcx_store *st, sqlite3_stmt *s,
+			      const struct mcx_store_attr *attrs, size_t n,
+			      const uint8_t *blob, size_t blob_len)
+{
+	int rc;
+
+	bind_index(s, attrs, n);
+	sqlite3_bind_blob(s, 11, blob, (int)blob_len, SQLITE_STATIC);
+	rc = sqlite3_step(s);
+	if (rc != SQLITE_DONE)
+		return mcx_store_rv(rc);
+	return mcx_store_bump_generation_locked(st);
+}
+
 /* The object's identity for AAD: its CKA_UNIQUE_ID when the core set one,
  * else 32 random hex digits.  *given tells which. */
 static CK_RV object_identity(const struct mcx_store_attr *attrs, size_t n,
@@ -325,7 +342,6 @@ CK_RV mcx_store_object_insert(struct mcx_store *st,
 	uint8_t *blob = NULL;
 	size_t blob_len = 0;
 	sqlite3_stmt *s = NULL;
-	int rc = SQLITE_OK;
 
 	if (st == NULL || id == NULL)
 		return CKR_ARGUMENTS_BAD;
@@ -350,17 +366,11 @@ CK_RV mcx_store_object_insert(struct mcx_store *st,
 		goto out;
 	}
 	sqlite3_bind_text(s, 1, uid, -1, SQLITE_STATIC);
-	bind_index(s, attrs, n);
-	sqlite3_bind_blob(s, 11, blob, (int)blob_len, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE) {
-		rv = mcx_store_rv(rc);
-		goto out;
-	}
-	*id = sqlite3_last_insert_rowid(st->db);
-	rv = mcx_store_bump_generation_locked(st);
+	rv = write_row_locked(st, s, attrs, n, blob, blob_len);
 	if (rv != CKR_OK)
 		goto out;
+	/* the generation bump is an UPDATE: the insert's rowid stands */
+	*id = sqlite3_last_insert_rowid(st->db);
 	rv = mcx_store_commit(st);
 out:
 	mcx_store_stmt_done(s);
@@ -459,7 +469,6 @@ CK_RV mcx_store_object_update(struct mcx_store *st,
 	uint8_t *blob = NULL;
 	size_t blob_len = 0;
 	sqlite3_stmt *s = NULL;
-	int rc = SQLITE_OK;
 
 	if (st == NULL)
 		return CKR_ARGUMENTS_BAD;
@@ -492,14 +501,7 @@ CK_RV mcx_store_object_update(struct mcx_store *st,
 		goto out;
 	}
 	sqlite3_bind_int64(s, 1, id);
-	bind_index(s, attrs, n);
-	sqlite3_bind_blob(s, 11, blob, (int)blob_len, SQLITE_STATIC);
-	rc = sqlite3_step(s);
-	if (rc != SQLITE_DONE) {
-		rv = mcx_store_rv(rc);
-		goto out;
-	}
-	rv = mcx_store_bump_generation_locked(st);
+	rv = write_row_locked(st, s, attrs, n, blob, blob_len);
 	if (rv != CKR_OK)
 		goto out;
 	rv = mcx_store_commit(st);
