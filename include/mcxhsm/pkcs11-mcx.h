@@ -72,7 +72,19 @@
  * CKM_MCX_SAKKE unwrap into a session object (provider decapsulation). */
 #define CKA_MCX_ALLOW_SSV_EXPORT (CKA_MCX_BASE + 0x1cUL) /* CK_BBOOL */
 
-/* RGK-SEED objects */
+/* KMS master secrets (KMS role): CK_TRUE on the private CKK_MCX_SAKKE
+ * (z_T) and CKK_MCX_ECCSI (KSAK) keys made by CKM_MCX_KMS_KEY_GEN; they
+ * carry CKA_MCX_KMS_URI but no user identity.  Read-only. */
+#define CKA_MCX_KMS_SECRET (CKA_MCX_BASE + 0x1dUL) /* CK_BBOOL */
+/* Template-only, for C_UnwrapKey of a private CKK_MCX_ECCSI key with
+ * CKM_AES_KEY_WRAP or CKM_AES_KEY_WRAP_KWP (the wrapped data is the SSK):
+ * the PVT wrapped under the same unwrapping key with CKM_AES_KEY_WRAP_KWP
+ * (RFC 5649, 80 octets), as a KMS sends it (TS 33.180 Annex D,
+ * MCX-REFERENCE decision b).  The token unwraps it into CKA_MCX_PVT; the
+ * attribute itself is never stored or returned. */
+#define CKA_MCX_WRAPPED_PVT (CKA_MCX_BASE + 0x1eUL)
+
+/* RGK-SEED objects (also CKA_MCX_EXPIRY: CK_ULONG Unix time, 0 none) */
 #define CKA_MCX_REGROUP_ID    (CKA_MCX_BASE + 0x20UL) /* UTF-8 */
 #define CKA_MCX_INITIATOR_URI (CKA_MCX_BASE + 0x21UL) /* UTF-8 */
 #define CKA_MCX_CREATED	      (CKA_MCX_BASE + 0x22UL) /* CK_ULONG Unix time */
@@ -98,7 +110,12 @@
 #define CKM_MCX_XPK_WRAP     (CKM_MCX_BASE + 0x05UL)
 #define CKM_MCX_RGK_SEED_GEN (CKM_MCX_BASE + 0x06UL)
 #define CKM_MCX_RGK_DERIVE   (CKM_MCX_BASE + 0x07UL)
-/* KMS role */
+/* KMS role.  CKM_MCX_KMS_KEY_GEN is C_GenerateKeyPair with CKA_KEY_TYPE
+ * CKK_MCX_SAKKE (z_T / Z_T, RFC 6508 §2.2) or CKK_MCX_ECCSI (KSAK / KPAK,
+ * RFC 6507 §4.2) in the templates and the KMS's CKA_MCX_KMS_URI,
+ * CKA_MCX_USER_KEY_PERIOD and CKA_MCX_USER_KEY_OFFSET in the public one:
+ * the secret is generated in the token, sensitive and never extractable.
+ * CKM_MCX_KMS_ISSUE: see CK_MCX_KMS_ISSUE_PARAMS. */
 #define CKM_MCX_KMS_KEY_GEN (CKM_MCX_BASE + 0x10UL)
 #define CKM_MCX_KMS_ISSUE   (CKM_MCX_BASE + 0x11UL)
 
@@ -127,6 +144,97 @@ typedef struct CK_MCX_SAKKE_PARAMS {
 	CK_BYTE_PTR pIdentifier;
 	CK_ULONG ulIdentifierLen;
 } CK_MCX_SAKKE_PARAMS;
+
+/* CKM_MCX_MIKEY_SAKKE, C_WrapKey (TS 33.180 5.2, Annex E;
+ * MCX-REFERENCE §4-§5): the wrapping key is the sender's private
+ * CKK_MCX_ECCSI key (its CKA_MCX_USER_URI is IDRi, its CKA_MCX_KMS_URI
+ * IDRkmsi, its key period the sender's), the key a CKK_MCX_KEY; the result
+ * is one complete signed I_MESSAGE for one receiver.
+ *   pReceiverUri      the receiver's MC service ID URI (IDRr; the GUK-ID
+ *                     salt for GMK and MKFC, F.1.3)
+ *   hReceiverKms      the receiver KMS's public CKK_MCX_SAKKE key (Z_T, a
+ *                     token object; its CKA_MCX_KMS_URI is IDRkmsr), or
+ *                     CK_INVALID_HANDLE: the sender's own KMS
+ *   ulReceiverKeyPeriodNo  the receiver's key period (its UID, F.2.1), or
+ *                     CK_UNAVAILABLE_INFORMATION: the one containing ulTime
+ *   ulTime            the T payload's time, Unix seconds; 0: now
+ *   ulStatus, ulActivation, ulExpiry, pText, pGroupIds: the GE type 7 key
+ *                     parameters (E.6; CKS_MCX_*, Unix time with 0 = not
+ *                     set (decision d), UTF-8, group IDs encoded as
+ *                     CKA_MCX_GROUP_IDS), sent unless
+ *                     CKF_MCX_NO_KEY_PARAMS is set
+ *   flags             CKF_MCX_SAKKE_TO_SELF (E.5), CKF_MCX_HIDE_IDENTITIES
+ *                     (E.7: IDRuidi/IDRuidr, roles 8/9, instead of URIs),
+ *                     CKF_MCX_NO_KEY_PARAMS */
+#define CKF_MCX_SAKKE_TO_SELF	(0x01UL)
+#define CKF_MCX_HIDE_IDENTITIES (0x02UL)
+#define CKF_MCX_NO_KEY_PARAMS	(0x04UL)
+typedef struct CK_MCX_MIKEY_SEND_PARAMS {
+	CK_BYTE_PTR pReceiverUri;
+	CK_ULONG ulReceiverUriLen;
+	CK_OBJECT_HANDLE hReceiverKms;
+	CK_ULONG ulReceiverKeyPeriodNo;
+	CK_ULONG ulTime;
+	CK_ULONG ulStatus;
+	CK_ULONG ulActivation;
+	CK_ULONG ulExpiry;
+	CK_BYTE_PTR pText;
+	CK_ULONG ulTextLen;
+	CK_BYTE_PTR pGroupIds;
+	CK_ULONG ulGroupIdsLen;
+	CK_FLAGS flags;
+} CK_MCX_MIKEY_SEND_PARAMS;
+
+/* CKM_MCX_MIKEY_SAKKE, C_UnwrapKey: the wrapped data is the I_MESSAGE; the
+ * unwrapping key is the receiver's RSK, or CK_INVALID_HANDLE to let the
+ * token choose it (decision g).  The parameter may be NULL (all defaults):
+ *   ulEvaluationTime  the time the message is judged at, Unix seconds;
+ *                     0: now
+ *   ulMaxAge          refuse T older than this many seconds before the
+ *                     evaluation time (CKR_MCX_MESSAGE_TOO_OLD); 0: off
+ *   ulMaxFutureSkew   refuse T more than this many seconds after it
+ *                     (CKR_MCX_MESSAGE_IN_FUTURE); 0: off
+ * The new CKK_MCX_KEY carries the message's K-ID, UK-ID, key parameters
+ * and sender/receiver URIs.  A message whose status is revoked marks the
+ * receiver's key with that K-ID revoked (or records it revoked) and
+ * returns that object. */
+typedef struct CK_MCX_MIKEY_RECEIVE_PARAMS {
+	CK_ULONG ulEvaluationTime;
+	CK_ULONG ulMaxAge;
+	CK_ULONG ulMaxFutureSkew;
+} CK_MCX_MIKEY_RECEIVE_PARAMS;
+
+/* CKM_MCX_XPK_WRAP (decision c): C_WrapKey of a CKK_MCX_RGK_SEED under a
+ * CSK or MuSiK (CKK_MCX_KEY) gives IV || ciphertext || tag (44 octets);
+ * C_UnwrapKey makes the seed object.  pP0 is the KDF's P0: the MC service
+ * user ID the CSK belongs to, or the MC service server's URI for a MuSiK;
+ * NULL: the XPK's CKA_MCX_SENDER_URI (the client that sent the CSK, the
+ * server that sent the MuSiK). */
+typedef struct CK_MCX_XPK_WRAP_PARAMS {
+	CK_BYTE_PTR pP0;
+	CK_ULONG ulP0Len;
+} CK_MCX_XPK_WRAP_PARAMS;
+
+/* CKM_MCX_RGK_DERIVE (decision f): C_DeriveKey with a GMK as base key and
+ * the RGK-SEED object here gives the RGK, a 16-octet CKK_AES key. */
+typedef struct CK_MCX_RGK_DERIVE_PARAMS {
+	CK_OBJECT_HANDLE hSeed;
+} CK_MCX_RGK_DERIVE_PARAMS;
+
+/* CKM_MCX_KMS_ISSUE (KMS role, RFC 6507 §5.1.1, RFC 6508 §6.1.1, TS 33.180
+ * F.2.1): C_WrapKey with a TrK (CKK_AES) as wrapping key and a KMS master
+ * secret (CKA_MCX_KMS_SECRET) as the key issues that KMS's user key for
+ * (pUserUri, ulKeyPeriodNo) wrapped under the TrK, nothing in the clear:
+ *   z_T  (CKK_MCX_SAKKE): RSK wrapped with RFC 5649 (272 octets)
+ *   KSAK (CKK_MCX_ECCSI): SSK wrapped with RFC 3394 (40 octets) || PVT
+ *        wrapped with RFC 5649 (80 octets)
+ * The UID is the F.2.1 UID of the user URI, the KMS URI and the key period
+ * of the KMS's public key object. */
+typedef struct CK_MCX_KMS_ISSUE_PARAMS {
+	CK_BYTE_PTR pUserUri;
+	CK_ULONG ulUserUriLen;
+	CK_ULONG ulKeyPeriodNo;
+} CK_MCX_KMS_ISSUE_PARAMS;
 
 /* ---- Return values ----------------------------------------------------- */
 #define CKR_MCX_SIGNATURE_INVALID     (CKR_MCX_BASE + 0x01UL)
