@@ -11,6 +11,11 @@
  *   token_cmd.c  token init | info | set-pin | init-pin
  *   key_cmd.c    key list | delete
  *   audit_cmd.c  audit show | verify
+ *   trk_cmd.c    trk import | generate (TrK, InK)
+ *   kms_cmd*.c   kms import | create | certificate | issue (admin/kms_cmd.h)
+ *   mikey_inspect.c  mikey inspect (no token), I_MESSAGE file read/write
+ *   mikey_cmd.c  mikey send | receive
+ *   gms_cmd.c    gms create-group | distribute | revoke | regroup | forward
  */
 #ifndef MCX_ADMIN_INTERNAL_H
 #define MCX_ADMIN_INTERNAL_H
@@ -145,5 +150,74 @@ int mcx_key_cmd_list(struct mcx_admin *ad, int argc, char **argv);
 int mcx_key_cmd_delete(struct mcx_admin *ad, int argc, char **argv);
 int mcx_audit_cmd_show(struct mcx_admin *ad, int argc, char **argv);
 int mcx_audit_cmd_verify(struct mcx_admin *ad, int argc, char **argv);
+/* regroup_cmd.c: regroup new | start | wrap | end | derive (issue 6) */
+int mcx_regroup_cmd_new(struct mcx_admin *ad, int argc, char **argv);
+int mcx_regroup_cmd_start(struct mcx_admin *ad, int argc, char **argv);
+int mcx_regroup_cmd_wrap(struct mcx_admin *ad, int argc, char **argv);
+int mcx_regroup_cmd_end(struct mcx_admin *ad, int argc, char **argv);
+int mcx_regroup_cmd_derive(struct mcx_admin *ad, int argc, char **argv);
+int mcx_trk_cmd_import(struct mcx_admin *ad, int argc, char **argv);
+int mcx_trk_cmd_generate(struct mcx_admin *ad, int argc, char **argv);
+int mcx_kms_cmd_import(struct mcx_admin *ad, int argc, char **argv);
+int mcx_kms_cmd_create(struct mcx_admin *ad, int argc, char **argv);
+int mcx_kms_cmd_certificate(struct mcx_admin *ad, int argc, char **argv);
+int mcx_kms_cmd_issue(struct mcx_admin *ad, int argc, char **argv);
+int mcx_mikey_inspect_cmd(struct mcx_admin *ad, int argc, char **argv);
+int mcx_mikey_cmd_send(struct mcx_admin *ad, int argc, char **argv);
+int mcx_mikey_cmd_receive(struct mcx_admin *ad, int argc, char **argv);
+int mcx_gms_cmd_create_group(struct mcx_admin *ad, int argc, char **argv);
+int mcx_gms_cmd_distribute(struct mcx_admin *ad, int argc, char **argv);
+int mcx_gms_cmd_revoke(struct mcx_admin *ad, int argc, char **argv);
+int mcx_gms_cmd_regroup(struct mcx_admin *ad, int argc, char **argv);
+int mcx_gms_cmd_forward(struct mcx_admin *ad, int argc, char **argv);
+
+/* ---- mikey_inspect.c: I_MESSAGE files -------------------------------- */
+/* Read a file holding a binary I_MESSAGE or its SDP form "mikey <base64>"
+ * (also "a=key-mgmt:mikey <base64>"); *msg is malloc'ed; *sdp (may be
+ * NULL) tells which form it was.  Prints the failure. */
+int mcx_mikey_inspect_read(const char *path, CK_BYTE **msg, size_t *len,
+			   bool *sdp);
+/* Write len octets to path (created or truncated); prints the failure. */
+int mcx_mikey_inspect_write(const char *path, const CK_BYTE *msg, size_t len);
+
+/* ---- mikey_cmd.c: CKM_MCX_MIKEY_SAKKE through the module (gms_cmd.c) -- */
+struct json_object;
+/* Unix seconds or "YYYY-MM-DDTHH:MM:SSZ". */
+bool mcx_mikey_cmd_parse_time(const char *s, CK_ULONG *out);
+/* n group IDs as CKA_MCX_GROUP_IDS ((2-octet length, UTF-8)*); *out
+ * malloc'ed, NULL when n = 0. */
+int mcx_mikey_cmd_group_ids(char *const *ids, size_t n, CK_BYTE **out,
+			    CK_ULONG *len);
+/* CKA_MCX_GROUP_IDS as a JSON array of strings. */
+struct json_object *mcx_mikey_cmd_groups_json(const CK_BYTE *p, size_t len);
+/* The sender's private CKK_MCX_ECCSI key for uri (NULL: the token's only
+ * identity) whose key period contains at (else the latest period). */
+int mcx_mikey_cmd_find_signer(struct mcx_admin *ad, CK_SESSION_HANDLE s,
+			      const char *uri, CK_ULONG at,
+			      CK_OBJECT_HANDLE *h);
+/* A KMS's public CKK_MCX_SAKKE key (Z_T) by CKA_MCX_KMS_URI. */
+int mcx_mikey_cmd_find_kms(struct mcx_admin *ad, CK_SESSION_HANDLE s,
+			   const char *kms_uri, CK_OBJECT_HANDLE *h);
+/* The CKK_MCX_KEY with this K-ID. */
+int mcx_mikey_cmd_find_key(struct mcx_admin *ad, CK_SESSION_HANDLE s,
+			   const CK_BYTE kid[4], CK_OBJECT_HANDLE *h);
+/* C_WrapKey(CKM_MCX_MIKEY_SAKKE): *msg malloc'ed. */
+int mcx_mikey_cmd_wrap(struct mcx_admin *ad, CK_SESSION_HANDLE s,
+		       CK_OBJECT_HANDLE signer, CK_OBJECT_HANDLE key,
+		       CK_MCX_MIKEY_SEND_PARAMS *p, CK_BYTE **msg,
+		       CK_ULONG *len);
+/* C_UnwrapKey(CKM_MCX_MIKEY_SAKKE), the token choosing the RSK; the key
+ * object is a private token object, labelled label when not NULL,
+ * extractable (to be re-sent, partner GMS) when resend. */
+int mcx_mikey_cmd_unwrap(struct mcx_admin *ad, CK_SESSION_HANDLE s,
+			 CK_BYTE *msg, CK_ULONG len,
+			 CK_MCX_MIKEY_RECEIVE_PARAMS *rp, const char *label,
+			 bool resend, CK_OBJECT_HANDLE *h);
+/* The `mikey receive --json` object of a CKK_MCX_KEY. */
+int mcx_mikey_cmd_key_json(struct mcx_admin *ad, CK_SESSION_HANDLE s,
+			   CK_OBJECT_HANDLE h, struct json_object **out);
+/* Write a message, binary or (sdp) as "mikey <base64>\n". */
+int mcx_mikey_cmd_write(const char *path, const CK_BYTE *msg, CK_ULONG len,
+			bool sdp);
 
 #endif /* MCX_ADMIN_INTERNAL_H */

@@ -64,6 +64,16 @@ static bool attr_bool(const CK_ATTRIBUTE *t, CK_ATTRIBUTE_TYPE type, bool *out)
 	return true;
 }
 
+/* A CKK_MCX_SAKKE / CKK_MCX_ECCSI object: a KMS certificate or an
+ * identity key. */
+static bool is_identity(const CK_ATTRIBUTE *t)
+{
+	CK_ULONG kt = 0;
+
+	return mcx_p11_attr_ulong(t, N_LIST, CKA_KEY_TYPE, &kt) &&
+	       (kt == CKK_MCX_SAKKE || kt == CKK_MCX_ECCSI);
+}
+
 /* One object as the JSON object of PRODUCT.md; absent values omitted. */
 static struct json_object *object_json(const CK_ATTRIBUTE *t)
 {
@@ -87,7 +97,9 @@ static struct json_object *object_json(const CK_ATTRIBUTE *t)
 	if (mcx_p11_attr_ulong(t, N_LIST, CKA_MCX_STATUS, &v))
 		mcx_json_add_string(
 		    o, "status", v == CKS_MCX_REVOKED ? "revoked" : "active");
-	else if (attr_bool(t, CKA_MCX_REVOKED, &revoked))
+	else if (attr_bool(t, CKA_MCX_REVOKED, &revoked) || is_identity(t))
+		/* an identity key or KMS certificate is active until revoked
+		 * (Annex D Revoked, issue 4) */
 		mcx_json_add_string(o, "status",
 				    revoked ? "revoked" : "active");
 	mcx_json_add_string(o, "user_uri", attr_string(t, CKA_MCX_USER_URI));

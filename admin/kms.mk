@@ -5,6 +5,6 @@ noinst_LTLIBRARIES += admin/libmcxkmsxml.la
 admin_libmcxkmsxml_la_SOURCES = \
 	admin/kms_xml.h admin/kms_xml_internal.h \
 	admin/kms_xml.c admin/kms_xml_key.c admin/kms_xml_util.c admin/kms_xml_sig.c \
-	admin/kms_xml_check.c
+	admin/kms_xml_check.c admin/kms_xml_write.c
 admin_libmcxkmsxml_la_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS) $(CRYPTO_CFLAGS)
 admin_libmcxkmsxml_la_LIBADD = $(XML_LIBS)

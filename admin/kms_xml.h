@@ -8,12 +8,9 @@
  *                              no DTD, no entities, no network; verifies a
  *                              ds:Signature when present)
  *   mcx_kms_xml_free           wipes every key octet
- *   mcx_kms_xml_key_unwrap     a key element's value, unwrapping an
- *                              xenc:EncryptedKey with a TrK (decision b)
- *   mcx_kms_xml_kms_new        a validation context for one certificate
- *                              (checks Z_T and KPAK)
- *   mcx_kms_xml_validate_keyset  §6.4 steps 2-5: lengths, UID, RSK and
- *                              SSK/PVT validation
+ *   mcx_kms_xml_check_keyset   §6.4 steps 2-4 on public data: KmsUri,
+ *                              UID, key element shapes (the token
+ *                              unwraps and validates the keys)
  *   mcx_kms_xml_keyset_validity  §6.2 key period bounds as Unix time
  *
  * Every failure writes one message into err (MCX_KMS_XML_ERR_LEN octets)
@@ -163,45 +160,63 @@ enum mcx_kms_xml_err mcx_kms_xml_parse_file(const char *path,
 					    char err[MCX_KMS_XML_ERR_LEN]);
 void mcx_kms_xml_free(struct mcx_kms_xml *doc);
 
-/* The key octets of a key element into out (cap octets): the clear value,
- * or the CipherValue unwrapped with trk (16 or 32 octets, matching the
- * algorithm) — RFC 3394 for kw-aes128/256, RFC 5649 for the -pad forms.
- * out is wiped on failure. */
-enum mcx_kms_xml_err mcx_kms_xml_key_unwrap(const struct mcx_kms_xml_key *key,
-					    const uint8_t *trk, size_t trk_len,
-					    uint8_t *out, size_t cap,
-					    size_t *out_len,
-					    char err[MCX_KMS_XML_ERR_LEN]);
-
-/* Validation context of one KMS certificate: its Z_T (with the SAKKE comb
- * table, built once) and KPAK. */
-struct mcx_kms_xml_kms;
-
-enum mcx_kms_xml_err mcx_kms_xml_kms_new(const struct mcx_kms_xml_cert *cert,
-					 struct mcx_kms_xml_kms **out,
-					 char err[MCX_KMS_XML_ERR_LEN]);
-void mcx_kms_xml_kms_free(struct mcx_kms_xml_kms *kms);
-
-#define MCX_KMS_XML_UID_AS_TEXT 0x1u /* §6.3 quirk: ID = 64 hex chars */
-
-/* §6.4 steps 2-5 for one key set against its KMS certificate: KmsUri
- * matches, key lengths (RSK 257 with 0x04, SSK 32, PVT 65 with 0x04),
- * UserID == UID(UserUri, KmsUri, UserKeyPeriod, UserKeyOffset,
- * KeyPeriodNo), RSK validation (pairing) and SSK/PVT validation against
- * KPAK with the identifier = UserID (or, with MCX_KMS_XML_UID_AS_TEXT, its
- * 64-character hex text as written, lower-case hex if it was base64). Encrypted
- * elements need trk. */
+/* §6.4 steps 2-4 on public data only, for an importer that leaves every
+ * check of a secret value to the token: ks->kms_uri == kms_uri, UserID ==
+ * UID(UserUri, KmsUri, period, offset, KeyPeriodNo) (F.2.1), each clear key
+ * element's length (RSK 257 and SSK 32 and PVT 65, points starting 0x04),
+ * and each encrypted one's algorithm (decision b) and wrapped length
+ * (RFC 3394: the SSK, 40; RFC 5649: RSK 272, SSK 40, PVT 80). */
 enum mcx_kms_xml_err
-mcx_kms_xml_validate_keyset(const struct mcx_kms_xml_kms *kms,
-			    const struct mcx_kms_xml_keyset *ks,
-			    const uint8_t *trk, size_t trk_len, unsigned flags,
-			    char err[MCX_KMS_XML_ERR_LEN]);
+mcx_kms_xml_check_keyset(const struct mcx_kms_xml_keyset *ks,
+			 const char *kms_uri, uint64_t period, uint64_t offset,
+			 char err[MCX_KMS_XML_ERR_LEN]);
 
 /* §6.2: ValidFrom = UserKeyOffset + KeyPeriodNo * UserKeyPeriod (NTP
  * seconds), ValidTo = ValidFrom + UserKeyPeriod, as Unix time. */
 enum mcx_kms_xml_err mcx_kms_xml_keyset_validity(
     const struct mcx_kms_xml_cert *cert, const struct mcx_kms_xml_keyset *ks,
     int64_t *valid_from, int64_t *valid_to, char err[MCX_KMS_XML_ERR_LEN]);
+
+/* ---- Writing (admin/kms_xml_write.c): what the KMS role sends ---------- */
+
+/* A key element: clear hexBinary (algorithm NULL), or the wrapped octets
+ * of an xenc:EncryptedKey with that algorithm and ds:KeyName. */
+struct mcx_kms_xml_wkey {
+	const uint8_t *value;
+	size_t len;
+	const char *algorithm;
+	const char *key_name;
+};
+
+struct mcx_kms_xml_wcert {
+	const char *kms_uri, *cert_uri, *issuer, *role; /* role NULL: Root */
+	int has_valid_from, has_valid_to, revoked;
+	int64_t valid_from, valid_to; /* Unix time */
+	uint64_t user_key_period, user_key_offset;
+	const uint8_t *pub_enc_key;  /* Z_T, 257 octets */
+	const uint8_t *pub_auth_key; /* KPAK, 65 octets */
+};
+
+struct mcx_kms_xml_wkeyset {
+	const char *kms_uri, *user_uri;
+	uint8_t user_id[MCX_KMS_XML_UID_LEN];
+	uint64_t key_period_no;
+	int64_t valid_from, valid_to; /* Unix time */
+	struct mcx_kms_xml_wkey rsk, ssk, pvt;
+};
+
+struct mcx_kms_xml_wdoc {
+	enum mcx_kms_xml_type type; /* MCX_KMS_XML_INIT or _KEYPROV */
+	const char *user_uri, *kms_uri, *trk_id;
+	int64_t time;			      /* Unix time of the response */
+	const struct mcx_kms_xml_wcert *cert; /* KmsInit */
+	const struct mcx_kms_xml_wkeyset *keysets; /* KmsKeyProv */
+	size_t n_keysets;
+};
+
+/* A KmsResponse document (§6.2 element order) as a malloc'ed string of
+ * *len octets, or NULL when out of memory. */
+char *mcx_kms_xml_write(const struct mcx_kms_xml_wdoc *doc, size_t *len);
 
 /* xsd:dateTime ("2021-05-10T11:23:02", optional fraction, "Z" or
  * "+hh:mm"; no zone = UTC) to Unix time; -1 if malformed. */

@@ -46,6 +46,78 @@ static const struct command commands[] = {
      "the token's audit log (logged in as user, or SO with --so)"},
     {"audit", "verify", mcx_audit_cmd_verify, "[--so]",
      "recompute the audit hash chain; exit 1 at the first broken record"},
+    {"regroup", "new", mcx_regroup_cmd_new,
+     "--regroup-id R [--expires T] [--json]",
+     "initiating client: a random RGK-SEED for the regroup in the token"},
+    {"regroup", "start", mcx_regroup_cmd_start,
+     "--regroup-id R --seed-file FILE (--from-csk CSK_ID | --from-musik "
+     "MUSIK_ID) [--expires T] [--p0 URI] [--json]",
+     "unwrap a protected seed under the sender's CSK (or the MuSiK) and "
+     "keep it for the regroup"},
+    {"regroup", "wrap", mcx_regroup_cmd_wrap,
+     "--regroup-id R (--to-csk CSK_ID... | --to-musik MUSIK_ID) --out DIR "
+     "[--p0 URI]",
+     "one protected seed file per target (DIR/<K-ID>.seed), in one call"},
+    {"regroup", "end", mcx_regroup_cmd_end, "--regroup-id R",
+     "destroy the regroup's seed (and RGKs derived here); audited"},
+    {"regroup", "derive", mcx_regroup_cmd_derive,
+     "--regroup-id R --gmk GMK_ID [--json]",
+     "client: derive the RGK from the GMK and the seed; prints its check "
+     "value only"},
+    {"trk", "import", mcx_trk_cmd_import,
+     "--id HEX --label LABEL --key-file FILE [--ink]",
+     "install a TrK (16/32 octets, raw or hex) or with --ink an InK"},
+    {"trk", "generate", mcx_trk_cmd_generate,
+     "--id HEX --label LABEL [--bits 128|256] [--ink]",
+     "generate a TrK (or InK) in the token; prints its check value only"},
+    {"kms", "import", mcx_kms_cmd_import,
+     "[--trk LABEL] [--ink LABEL] [--uid-as-text] [--require-signature] "
+     "[--json] FILE...",
+     "import Annex D KMS XML (certificates, key sets); one transaction "
+     "per file"},
+    {"kms", "create", mcx_kms_cmd_create,
+     "--uri KMS_URI --period SECONDS --offset SECONDS",
+     "KMS role: generate z_T and KSAK in the token (Z_T, KPAK public)"},
+    {"kms", "certificate", mcx_kms_cmd_certificate,
+     "--out FILE [--uri KMS_URI] [--user URI]",
+     "KMS role: write the KmsInit XML with the KMS certificate"},
+    {"kms", "issue", mcx_kms_cmd_issue,
+     "--user URI... [--period-no N [--periods K] | --at TIME] --trk LABEL "
+     "--out FILE [--uri KMS_URI]",
+     "KMS role: KmsKeyProv XML of user key sets wrapped under the TrK"},
+    {"mikey", "inspect", mcx_mikey_inspect_cmd, "FILE [--json]",
+     "decode every payload of an I_MESSAGE (binary or SDP 'mikey "
+     "<base64>'); no token needed"},
+    {"mikey", "send", mcx_mikey_cmd_send,
+     "--key K-ID [--from URI] --to URI [--to-kms KMS-URI] [--status "
+     "revoked] [--group-id G]... [--text T] [--activation T] [--expiry T] "
+     "[--time T] [--sakke-to-self] [--hide-identities] [--no-key-params] "
+     "[--sdp] --out FILE",
+     "a signed I_MESSAGE carrying the MCX key K-ID to one receiver"},
+    {"mikey", "receive", mcx_mikey_cmd_receive,
+     "--in FILE [--in FILE]... [--at TIME] [--max-age S] [--max-skew S] "
+     "[--label L] [--json]",
+     "verify an I_MESSAGE (binary or SDP) and store its key in the token"},
+    {"gms", "create-group", mcx_gms_cmd_create_group,
+     "--group-id G [--members FILE] [--floor-control | --members-only] "
+     "[--json]",
+     "a new GMK for group G (and an MKFC); FILE: 'URI [KMS-URI]' lines; "
+     "--members-only: record a partner domain's group (no key)"},
+    {"gms", "distribute", mcx_gms_cmd_distribute,
+     "--group-id G [--members FILE] --out DIR [--from URI] [--text T] "
+     "[--activation T] [--expiry T] [--time T] [--sdp] [--json]",
+     "one I_MESSAGE per member and group key into DIR"},
+    {"gms", "revoke", mcx_gms_cmd_revoke,
+     "--group-id G [--out DIR] [--from URI] [--time T] [--sdp] [--json]",
+     "status 'revoked' to every member, then the group's keys revoked"},
+    {"gms", "regroup", mcx_gms_cmd_regroup,
+     "--from-groups G1,G2 --group-id T --out DIR [--floor-control] "
+     "[--from URI] [--time T] [--sdp] [--json]",
+     "a new GMK for T sent to the union of the groups' members"},
+    {"gms", "forward", mcx_gms_cmd_forward,
+     "--in FILE --members FILE --out DIR [--from URI] [--time T] [--sdp] "
+     "[--json]",
+     "partner GMS: take the primary GMS's GMK, re-send it signed by us"},
 };
 
 int mcx_main_fail(const char *fmt, ...)

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/wipe.h"
+#include "mechanisms/ct_public.h"
 
 typedef unsigned __int128 u128;
 
@@ -566,6 +567,7 @@ int mcx_fp1024_from_bytes(const struct mcx_fp1024_mod *m, struct mcx_fp1024 *r,
 	mcx_fp1024_to_mont(m, r, &x);
 	mcx_wipe(&x, sizeof(x));
 	/* Only validity leaves this function, never the value. */
+	MCX_CT_PUBLIC(&ok, sizeof(ok));
 	return ok ? 0 : -1;
 }
 

@@ -46,6 +46,15 @@
  *   slower, so CIOS stays.  The remaining 2x has to come from fewer
  *   multiplications (lazy reduction, sqr for every square, fewer
  *   inversions/subgroup checks), not from this kernel.
+ * Issue 3, session 2 ("REDC costs more than the product"), best-of-40
+ * chains here: redc_adx 151 ns against mul_wide 112 ns.  Not the mi
+ * dependency (computing mi from a constant instead: 146 ns), not the copy
+ * of t (in place: 148 ns) and only 9 ns of the second masked subtraction
+ * (one subtraction: 146 ns, valid for t < m 2^1024 only): the reduction
+ * rows themselves cost ~135 ns.  A product-then-reduce (SOS) mont_mul
+ * built from these rows measured 0.99-1.03x of the CIOS one, so neither
+ * went into the tree.  The next step would be AVX-512 IFMA (52-bit limbs,
+ * two or three independent products at once for F_p^2), not measured.
  */
 #ifndef MCX_MECHANISMS_FP1024_KERNEL_H
 #define MCX_MECHANISMS_FP1024_KERNEL_H
@@ -124,14 +133,35 @@ void mcx_fp1024_redc_adx(uint64_t r[MCX_FP1024_LIMBS],
 int mcx_fp1024_cpu_has_adx(void);
 #endif
 
+/* AVX-512 IFMA implementation (mechanisms/fp1024_ifma.c): x86-64 with a
+ * compiler that knows the target attribute (gcc >= 8, clang >= 7); callable
+ * only when mcx_fp1024_cpu_has_ifma() (CPUID avx512f/vl/bw/ifma/vbmi and
+ * the OS saves zmm state).  mul_wide and redc of this path are the ADX
+ * ones (the CPUs with IFMA all have ADX). */
+#if defined(MCX_HAVE_FP1024_ADX) &&                                            \
+    (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 8))
+#define MCX_HAVE_FP1024_IFMA 1
+void mcx_fp1024_mont_mul_ifma(uint64_t r[MCX_FP1024_LIMBS],
+			      const uint64_t a[MCX_FP1024_LIMBS],
+			      const uint64_t b[MCX_FP1024_LIMBS],
+			      const uint64_t m[MCX_FP1024_LIMBS],
+			      uint64_t m0inv);
+void mcx_fp1024_mont_sqr_ifma(uint64_t r[MCX_FP1024_LIMBS],
+			      const uint64_t a[MCX_FP1024_LIMBS],
+			      const uint64_t m[MCX_FP1024_LIMBS],
+			      uint64_t m0inv);
+int mcx_fp1024_cpu_has_ifma(void);
+#endif
+
 /* m0inv = -m0^-1 mod 2^64 for an odd low limb m0 (Newton iteration; a
  * public value, computed once per modulus). */
 uint64_t mcx_fp1024_m0inv(uint64_t m0);
 
-/* The implementation chosen for this CPU (resolved once, thread-safe);
- * MCXHSM_FP1024=portable in the environment forces the portable path;
- * MCXHSM_FP1024=adx forces the ADX one without asking CPUID (only for tests
- * under valgrind, whose CPUID hides ADX).
+/* The implementation chosen for this CPU (resolved once, thread-safe):
+ * ifma, else adx, else portable; MCXHSM_FP1024=portable in the environment
+ * forces the portable path; MCXHSM_FP1024=adx forces the ADX one without
+ * asking CPUID (only for tests under valgrind, whose CPUID hides ADX);
+ * MCXHSM_FP1024=ifma is the default where the CPU has it.
  * (Tests switch paths in one process with mcx_fp1024_force_portable() of
  * mechanisms/fp1024.h.) */
 mcx_fp1024_mont_mul_fn mcx_fp1024_mont_mul_select(void);
@@ -140,7 +170,8 @@ mcx_fp1024_mont_sqr_fn mcx_fp1024_mont_sqr_select(void);
 mcx_fp1024_mul_wide_fn mcx_fp1024_mul_wide_select(void);
 mcx_fp1024_redc_fn mcx_fp1024_redc_select(void);
 
-/* "portable", "adx" or "unknown": which kernel fn is (logs, benchmarks). */
+/* "portable", "adx", "ifma" or "unknown": which kernel fn is (logs,
+ * benchmarks). */
 const char *mcx_fp1024_mont_mul_name(mcx_fp1024_mont_mul_fn fn);
 
 #endif /* MCX_MECHANISMS_FP1024_KERNEL_H */

@@ -1,7 +1,13 @@
 /*
- * Run-time choice of the 1024-bit Montgomery kernel: the MULX/ADCX/ADOX one
- * when the CPU has BMI2 and ADX, unless MCXHSM_FP1024=portable is set (read
- * once, at the first call; MCXHSM_FP1024=adx is for the valgrind tests).
+ * Run-time choice of the 1024-bit Montgomery kernel: the AVX-512 IFMA one
+ * when the CPU and OS support it, else the MULX/ADCX/ADOX one when the CPU
+ * has BMI2 and ADX, else portable C.  MCXHSM_FP1024 (read once, at the
+ * first call) overrides: "portable"; "adx" (without asking CPUID: for the
+ * valgrind tests, whose CPUID hides ADX); "ifma" is the default where
+ * available and otherwise ignored (there is no way to run AVX-512 where
+ * CPUID denies it: valgrind does not emulate it, so the constant-time
+ * harness of tests/ct covers the adx and portable kernels only).
+ * The ifma path keeps the ADX mul_wide/redc (every IFMA CPU has ADX).
  */
 #include "mechanisms/fp1024_kernel.h"
 
@@ -25,6 +31,16 @@ static void choose(void)
 	chosen_redc = mcx_fp1024_redc_portable;
 	if (env != NULL && strcmp(env, "portable") == 0)
 		return;
+#ifdef MCX_HAVE_FP1024_IFMA
+	if ((env == NULL || strcmp(env, "adx") != 0) &&
+	    mcx_fp1024_cpu_has_ifma()) {
+		chosen = mcx_fp1024_mont_mul_ifma;
+		chosen_sqr = mcx_fp1024_mont_sqr_ifma;
+		chosen_wide = mcx_fp1024_mul_wide_adx;
+		chosen_redc = mcx_fp1024_redc_adx;
+		return;
+	}
+#endif
 #ifdef MCX_HAVE_FP1024_ADX
 	/* "adx" skips the CPUID test: valgrind runs MULX/ADCX/ADOX but hides
 	 * ADX from its synthetic CPUID, and the constant-time harness must
@@ -71,6 +87,10 @@ const char *mcx_fp1024_mont_mul_name(mcx_fp1024_mont_mul_fn fn)
 #ifdef MCX_HAVE_FP1024_ADX
 	if (fn == mcx_fp1024_mont_mul_adx)
 		return "adx";
+#endif
+#ifdef MCX_HAVE_FP1024_IFMA
+	if (fn == mcx_fp1024_mont_mul_ifma)
+		return "ifma";
 #endif
 	return "unknown";
 }

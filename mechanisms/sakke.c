@@ -12,11 +12,13 @@
 #include <string.h>
 
 #include "common/wipe.h"
+#include "mechanisms/ct_public.h"
 #include "mechanisms/fp2.h"
 #include "mechanisms/sakke_comb.h"
 #include "mechanisms/sakke_curve.h"
 #include "mechanisms/sakke_hash.h"
 #include "mechanisms/sakke_internal.h"
+#include "mechanisms/sakke_order.h"
 #include "mechanisms/sakke_pairing.h"
 
 #define FP_LEN MCX_SAKKE_FP_LEN
@@ -67,18 +69,16 @@ uint64_t mcx_sakke_scalar_in_range(struct mcx_fp1024 *raw, const uint8_t *k,
 	return mcx_fp1024_raw_lt(raw, q->m) & ~mcx_fp1024_is_zero(raw);
 }
 
-/* Points of order q: [q]a == O (constant time in a). */
+/* Points of order q (constant time in a; the scalar q is public, so the
+ * check walks q's NAF instead of running the secret-scalar ladder:
+ * mechanisms/sakke_order.c, which also argues why RFC 6508 §6.1.2's
+ * pairing test does not make this check redundant). */
 static uint64_t in_subgroup(const struct mcx_sakke_aff *a)
 {
-	const struct mcx_fp1024_mod *q = mcx_fp1024_mod_q();
-	struct mcx_sakke_proj t;
-	struct mcx_fp1024 qraw;
-	uint64_t ok = 0;
+	uint64_t ok = mcx_sakke_order_is_q(a);
 
-	memcpy(qraw.v, q->m, sizeof(qraw.v));
-	mcx_sakke_curve_mul(&t, a, &qraw);
-	ok = mcx_sakke_curve_is_inf(&t);
-	mcx_wipe(&t, sizeof(t));
+	/* the verdict is the error code of kms_new / rsk_new */
+	MCX_CT_PUBLIC(&ok, sizeof(ok));
 	return ok;
 }
 
@@ -201,6 +201,7 @@ enum mcx_mech_err mcx_sakke_encapsulate(struct mcx_sakke_kms *kms,
 	struct mcx_fp1024 w;
 	uint8_t wb[FP_LEN];
 	uint8_t mask[MCX_SAKKE_SSV_LEN];
+	uint64_t zero = 0;
 
 	if (sed == NULL)
 		return err;
@@ -224,7 +225,9 @@ enum mcx_mech_err mcx_sakke_encapsulate(struct mcx_sakke_kms *kms,
 	mcx_sakke_comb_gpow(&gr, &r_raw);
 	/* One inversion for both: (Z x1)^-1 gives Z^-1 and x1^-1. */
 	mcx_fp1024_mul(p, &t, &rp.Z, &gr.x1);
-	if (mcx_fp1024_is_zero(&t)) {
+	zero = mcx_fp1024_is_zero(&t);
+	MCX_CT_PUBLIC(&zero, sizeof(zero)); /* reported as an error */
+	if (zero) {
 		/* r = 0 mod q (probability 2^-1021): no valid R exists */
 		err = MCX_ERR_SCALAR_RANGE;
 		goto out;
@@ -378,6 +381,7 @@ enum mcx_mech_err mcx_sakke_rsk_validate(const struct mcx_sakke_rsk *rsk,
 	}
 	mcx_fp1024_mul(p, &t, &f.x1, mcx_sakke_comb_g());
 	ok = mcx_fp1024_eq(&t, &f.x2) & ~mcx_fp1024_is_zero(&f.x1);
+	MCX_CT_PUBLIC(&ok, sizeof(ok)); /* the validation verdict */
 	err = ok ? MCX_OK : MCX_ERR_KEY_INVALID;
 	mcx_wipe(&f, sizeof(f));
 	mcx_wipe(&t, sizeof(t));
@@ -419,23 +423,21 @@ void mcx_sakke_rsk_free(struct mcx_sakke_rsk *rsk)
 
 /* ---- Receiver (RFC 6508 §6.2.2) ------------------------------------- */
 
-/* Steps 3-5 for one encoding of w: SSV = H XOR mask(w), r, and the
- * re-encapsulation check; returns the mask "R matches". */
+/* Steps 3-5 for one encoding of w, whose mask HashToIntegerRange(w, 2^128)
+ * the caller computed: SSV = H XOR mask, r, and the re-encapsulation check;
+ * returns the verdict "R matches" (public: it decides accept / reject). */
 static enum mcx_mech_err
 try_ssv(const struct mcx_sakke_comb *zc, const struct mcx_sakke_comb *qbc,
 	const struct mcx_sakke_aff *ra, const uint8_t h[MCX_SAKKE_SSV_LEN],
-	const uint8_t *w, size_t w_len, const uint8_t *id, size_t id_len,
+	const uint8_t mask[MCX_SAKKE_SSV_LEN], const uint8_t *id, size_t id_len,
 	uint8_t ssv[MCX_SAKKE_SSV_LEN], uint64_t *ok)
 {
 	struct mcx_fp1024 r_m;
 	struct mcx_fp1024 r_raw;
 	struct mcx_sakke_proj test;
-	uint8_t mask[MCX_SAKKE_SSV_LEN];
-	enum mcx_mech_err err = mcx_sakke_hash_n(w, w_len, mask);
+	enum mcx_mech_err err = MCX_OK;
 
 	*ok = 0;
-	if (err != MCX_OK)
-		goto out;
 	for (int i = 0; i < MCX_SAKKE_SSV_LEN; i++)
 		ssv[i] = h[i] ^ mask[i];
 	err =
@@ -448,11 +450,11 @@ try_ssv(const struct mcx_sakke_comb *zc, const struct mcx_sakke_comb *qbc,
 	else
 		encap_point(&test, zc, id, id_len, &r_m, &r_raw);
 	*ok = mcx_sakke_curve_eq_aff(&test, ra);
+	MCX_CT_PUBLIC(ok, sizeof(*ok));
 out:
 	mcx_wipe(&r_m, sizeof(r_m));
 	mcx_wipe(&r_raw, sizeof(r_raw));
 	mcx_wipe(&test, sizeof(test));
-	mcx_wipe(mask, sizeof(mask));
 	return err;
 }
 
@@ -473,6 +475,7 @@ enum mcx_mech_err mcx_sakke_decapsulate(struct mcx_sakke_kms *kms,
 	uint8_t h[MCX_SAKKE_SSV_LEN] = {0};
 	uint8_t wb[FP_LEN];
 	uint8_t cand[MCX_SAKKE_SSV_LEN];
+	uint8_t mask[MCX_SAKKE_SSV_LEN];
 	uint64_t ok = 0;
 	size_t lead = 0;
 	uint64_t seen = 0;
@@ -510,21 +513,36 @@ enum mcx_mech_err mcx_sakke_decapsulate(struct mcx_sakke_kms *kms,
 	mcx_fp2_pf_value(&w, &f);
 	mcx_fp1024_to_bytes(p, wb, &w);
 	/* 3-5 with w as the fixed 128-octet string (decision a) */
-	err = try_ssv(zc, qbc, &ra, h, wb, FP_LEN, id, id_len, cand, &ok);
+	err = mcx_sakke_hash_n(wb, FP_LEN, mask);
+	if (err == MCX_OK)
+		err = try_ssv(zc, qbc, &ra, h, mask, id, id_len, cand, &ok);
 	if (err != MCX_OK)
 		goto out;
 	if (!ok) {
 		/* Decision a's recovery: the mask from the minimal-length w
-		 * (leading zero octets dropped).  The number of leading zeros
-		 * is found without branches; when w has none this repeats the
-		 * first attempt, which fails again, so only whether the first
-		 * check failed shows in the timing, not w's top octet. */
+		 * (its leading zero octets dropped).  Constant time in w: the
+		 * count of leading zero octets has no branch, and the hash of
+		 * the suffix neither reads at a w-dependent address nor runs
+		 * for a w-dependent time (mcx_sakke_hash_n_tail).  When w has
+		 * no leading zero this repeats the first attempt, which fails
+		 * again.  What the timing still shows is that this second
+		 * attempt runs, i.e. that the first check failed: for a
+		 * forged or corrupted message both attempts run and fail
+		 * (public: rejected); a conforming sender's valid message never
+		 * gets here; only a valid message from a non-conforming
+		 * (minimal-length) sender whose w has a zero top octet (1 in
+		 * 153) is accepted after two attempts, which reveals that one
+		 * fact, w < 2^1016, and nothing else about w or the SSV.
+		 * Running the second check always would hide it at the cost of
+		 * a second [r]Q_b per decapsulation (~20%). */
 		for (size_t i = 0; i < FP_LEN - 1; i++) {
 			seen |= 0 - (uint64_t)(wb[i] != 0);
 			lead += (size_t)(~seen & 1);
 		}
-		err = try_ssv(zc, qbc, &ra, h, wb + lead, FP_LEN - lead, id,
-			      id_len, cand, &ok);
+		err = mcx_sakke_hash_n_tail(wb, lead, mask);
+		if (err == MCX_OK)
+			err = try_ssv(zc, qbc, &ra, h, mask, id, id_len, cand,
+				      &ok);
 		if (err != MCX_OK)
 			goto out;
 	}
@@ -541,6 +559,7 @@ out:
 	mcx_wipe(&w, sizeof(w));
 	mcx_wipe(wb, sizeof(wb));
 	mcx_wipe(cand, sizeof(cand));
+	mcx_wipe(mask, sizeof(mask));
 	mcx_wipe(h, sizeof(h));
 	lead = 0;
 	seen = 0;
@@ -612,6 +631,7 @@ enum mcx_mech_err mcx_sakke_point_mul(const uint8_t *k, size_t k_len,
 	struct mcx_sakke_aff a;
 	struct mcx_sakke_proj t;
 	enum mcx_mech_err err = MCX_ERR_ARGUMENT;
+	uint64_t ok = 0;
 
 	if (out == NULL)
 		return err;
@@ -620,7 +640,9 @@ enum mcx_mech_err mcx_sakke_point_mul(const uint8_t *k, size_t k_len,
 		return err;
 	if (k_len == 0 || k_len > FP_LEN)
 		return MCX_ERR_LENGTH;
-	if (!mcx_sakke_scalar_in_range(&kr, k, k_len)) {
+	ok = mcx_sakke_scalar_in_range(&kr, k, k_len);
+	MCX_CT_PUBLIC(&ok, sizeof(ok)); /* reported as an error */
+	if (!ok) {
 		err = MCX_ERR_SCALAR_RANGE;
 		goto out;
 	}
@@ -628,7 +650,9 @@ enum mcx_mech_err mcx_sakke_point_mul(const uint8_t *k, size_t k_len,
 	if (err != MCX_OK)
 		goto out;
 	mcx_sakke_curve_mul(&t, &a, &kr);
-	if (mcx_sakke_curve_is_inf(&t)) {
+	ok = mcx_sakke_curve_is_inf(&t);
+	MCX_CT_PUBLIC(&ok, sizeof(ok)); /* reported as an error */
+	if (ok) {
 		/* only for a point outside <P> whose order divides k */
 		err = MCX_ERR_INFINITY;
 		goto out;

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "common/wipe.h"
+#include "mechanisms/ct_public.h"
 
 /* P of RFC 6509 Appendix A (MCX-REFERENCE.md §3.1), raw little-endian. */
 static const struct mcx_fp1024 px_raw = {{
@@ -93,22 +94,34 @@ mcx_sakke_curve_decode(struct mcx_sakke_aff *r,
 	const struct mcx_fp1024_mod *p = mcx_fp1024_mod_p();
 	enum mcx_mech_err err = MCX_ERR_ENCODING;
 	uint8_t any = 0;
+	uint8_t inf = 0;
+	uint8_t fmt = 0;
+	uint64_t on = 0;
 
 	memset(r, 0, sizeof(*r));
 	/* Point validity is reported, never the coordinates: the decision
-	 * branches only on the verdict. */
+	 * branches only on the verdicts, each declassified where it is taken
+	 * (mechanisms/ct_public.h; the point may be a secret RSK). */
 	for (size_t i = 1; i < MCX_SAKKE_CURVE_POINT_LEN; i++)
 		any |= in[i];
-	if (in[0] != 0x04)
+	inf = (uint8_t)((((unsigned int)any - 1u) >> 8) & 1u); /* any == 0 */
+	MCX_CT_PUBLIC(&inf, sizeof(inf));
+	/* the format octet is public by definition (callers may have marked
+	 * the whole encoding secret) */
+	fmt = (uint8_t)(in[0] ^ 0x04);
+	MCX_CT_PUBLIC(&fmt, sizeof(fmt));
+	if (fmt != 0)
 		goto out;
 	if (mcx_fp1024_from_bytes(p, &r->x, in + 1) != 0 ||
 	    mcx_fp1024_from_bytes(p, &r->y, in + 1 + MCX_FP1024_BYTES) != 0)
 		goto out;
-	if (any == 0) {
+	if (inf) {
 		err = MCX_ERR_INFINITY;
 		goto out;
 	}
-	if (!mcx_sakke_curve_on_curve(r)) {
+	on = mcx_sakke_curve_on_curve(r);
+	MCX_CT_PUBLIC(&on, sizeof(on));
+	if (!on) {
 		err = MCX_ERR_NOT_ON_CURVE;
 		goto out;
 	}

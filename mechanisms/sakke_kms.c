@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "common/wipe.h"
+#include "mechanisms/ct_public.h"
 #include "mechanisms/sakke.h"
 #include "mechanisms/sakke_comb.h"
 #include "mechanisms/sakke_curve.h"
@@ -21,6 +22,7 @@ mcx_sakke_kms_public_from_secret(const uint8_t *z, size_t z_len,
 	struct mcx_sakke_proj t;
 	struct mcx_sakke_aff a;
 	enum mcx_mech_err err = MCX_ERR_ARGUMENT;
+	uint64_t ok = 0;
 
 	if (z_t == NULL)
 		return err;
@@ -29,7 +31,9 @@ mcx_sakke_kms_public_from_secret(const uint8_t *z, size_t z_len,
 		return err;
 	if (z_len == 0 || z_len > FP_LEN)
 		return MCX_ERR_LENGTH;
-	if (!mcx_sakke_scalar_in_range(&zr, z, z_len)) {
+	ok = mcx_sakke_scalar_in_range(&zr, z, z_len);
+	MCX_CT_PUBLIC(&ok, sizeof(ok)); /* the error code reports it */
+	if (!ok) {
 		err = MCX_ERR_SCALAR_RANGE;
 		goto out;
 	}
@@ -73,6 +77,7 @@ enum mcx_mech_err mcx_sakke_kms_issue_rsk(const uint8_t *z, size_t z_len,
 	mcx_fp1024_from_bytes_reduce(q, &b, id, id_len);
 	mcx_fp1024_add(q, &s, &s, &b);
 	ok &= ~mcx_fp1024_is_zero(&s);
+	MCX_CT_PUBLIC(&ok, sizeof(ok)); /* the error code reports it */
 	if (!ok) {
 		err = MCX_ERR_SCALAR_RANGE;
 		goto out;

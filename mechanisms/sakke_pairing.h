@@ -3,10 +3,13 @@
  * <R, Q> = f_R(psi(Q))^c in PF_p with psi(x, y) = (-x, i y), the Miller
  * function over q - 1 and c = (p + 1)/q = 4.
  *
- * The Miller loop runs over the non-adjacent form of q - 1 (353 non-zero
- * digits instead of 513 bits): the reduced pairing does not depend on the
- * addition chain, since the functions differ only by vertical lines whose
- * values at psi(Q) lie in F_p, which PF_p ignores.  The point C = [k]R is
+ * The Miller loop runs over a signed-digit form of q - 1: the reduced
+ * pairing does not depend on the addition chain, since the functions differ
+ * only by vertical lines whose values at psi(Q) lie in F_p, which PF_p
+ * ignores.  The full pairing uses the width-5 NAF (171 additions of the
+ * odd multiples [1]R .. [15]R, each with its precomputed f_d(psi(Q)));
+ * the table of a fixed point uses the plain NAF (352 additions), whose
+ * doubling and addition lines fold into one sparse table entry.  The point C = [k]R is
  * kept in Jacobian coordinates and the lines are scaled by F_p factors so
  * that no inversion occurs in the loop.
  *

@@ -23,4 +23,10 @@ include tests/interop.mk
 include tests/bench/local.mk
 include tests/kms.mk
 include tests/rgk.mk
+include tests/rgk_token.mk
 include tests/mcx.mk
+include tests/provider.mk
+include tests/mikey_token.mk
+include tests/kms_token.mk
+include tests/mikey_cli.mk
+include tests/mikey_rx.mk

@@ -156,6 +156,10 @@ static const struct mcx_attr_rule sakke_public[] = {
     {CKA_MCX_KMS_URI, Y, 0},
     {CKA_MCX_USER_KEY_PERIOD, U, 0},
     {CKA_MCX_USER_KEY_OFFSET, U, 0},
+    /* the KMS certificate's ValidFrom/ValidTo and Role (Annex D, issue 4) */
+    {CKA_MCX_VALID_FROM, U, 0},
+    {CKA_MCX_VALID_TO, U, 0},
+    {CKA_MCX_KMS_ROLE, Y, 0},
     {CKA_MCX_REVOKED, B, MO | LT},
     END,
 };
@@ -164,6 +168,10 @@ static const struct mcx_attr_rule eccsi_public[] = {
     {CKA_MCX_KMS_URI, Y, 0},
     {CKA_MCX_USER_KEY_PERIOD, U, 0},
     {CKA_MCX_USER_KEY_OFFSET, U, 0},
+    /* the KMS certificate's ValidFrom/ValidTo and Role (Annex D, issue 4) */
+    {CKA_MCX_VALID_FROM, U, 0},
+    {CKA_MCX_VALID_TO, U, 0},
+    {CKA_MCX_KMS_ROLE, Y, 0},
     {CKA_MCX_REVOKED, B, MO | LT},
     END,
 };
@@ -179,6 +187,10 @@ static const struct mcx_attr_rule identity_private[] = {
     {CKA_MCX_HS, Y, 0},
     {CKA_MCX_ALLOW_SSV_EXPORT, B, 0},
     {CKA_MCX_REVOKED, B, MO | LT},
+    /* KMS master secrets (CKM_MCX_KMS_KEY_GEN sets these) */
+    {CKA_MCX_KMS_SECRET, B, RO},
+    {CKA_MCX_USER_KEY_PERIOD, U, RO},
+    {CKA_MCX_USER_KEY_OFFSET, U, RO},
     END,
 };
 static const struct mcx_attr_rule mcx_key[] = {
@@ -193,6 +205,7 @@ static const struct mcx_attr_rule rgk_seed[] = {
     {CKA_MCX_REGROUP_ID, Y, 0},
     {CKA_MCX_INITIATOR_URI, Y, 0},
     {CKA_MCX_CREATED, U, 0},
+    {CKA_MCX_EXPIRY, U, MO}, /* the server may extend or end the regroup */
     {CKA_MCX_REVOKED, B, MO | LT},
     END,
 };
@@ -350,8 +363,10 @@ CK_RV mcx_policy_value_ok(const struct mcx_attr_rule *r, const void *value,
 
 bool mcx_policy_forced_sensitive(CK_OBJECT_CLASS cls, CK_KEY_TYPE kt)
 {
-	return cls == CKO_PRIVATE_KEY &&
-	       (kt == CKK_MCX_SAKKE || kt == CKK_MCX_ECCSI);
+	/* RGK-SEED: issue 6, it leaves only under CKM_MCX_XPK_WRAP */
+	return (cls == CKO_PRIVATE_KEY &&
+		(kt == CKK_MCX_SAKKE || kt == CKK_MCX_ECCSI)) ||
+	       (cls == CKO_SECRET_KEY && kt == CKK_MCX_RGK_SEED);
 }
 
 CK_RV mcx_policy_secret_len_ok(CK_KEY_TYPE kt, size_t len)

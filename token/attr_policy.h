@@ -72,7 +72,7 @@ CK_RV mcx_policy_class_ok(CK_OBJECT_CLASS cls, CK_KEY_TYPE key_type);
 CK_RV mcx_policy_value_ok(const struct mcx_attr_rule *r, const void *value,
 			  CK_ULONG len);
 /* Key types whose private/secret CKA_VALUE is always sensitive and never
- * extractable whatever the template says (MCX RSK and SSK). */
+ * extractable whatever the template says (MCX RSK and SSK, RGK-SEED). */
 bool mcx_policy_forced_sensitive(CK_OBJECT_CLASS cls, CK_KEY_TYPE key_type);
 /* Required length of a secret key's CKA_VALUE (0: any length >= 1), and
  * the allowed AES lengths for CKK_AES (returns 0 and *aes = true). */

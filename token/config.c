@@ -79,6 +79,66 @@ static const char *parse_sync(struct mcx_config *cfg, const char *value)
 	return NULL;
 }
 
+static const char *parse_seconds(uint64_t *dst, const char *value)
+{
+	char *end = NULL;
+	unsigned long long n = 0;
+
+	if (*value < '0' || *value > '9')
+		return "not a number of seconds";
+	errno = 0;
+	n = strtoull(value, &end, 10);
+	if (errno != 0 || *end != '\0' || n > 0xffffffffULL)
+		return "not a number of seconds";
+	*dst = n;
+	return NULL;
+}
+
+static const char *parse_mikey_max_age(struct mcx_config *cfg,
+				       const char *value)
+{
+	return parse_seconds(&cfg->mikey_max_age, value);
+}
+
+static const char *parse_mikey_max_future_skew(struct mcx_config *cfg,
+					       const char *value)
+{
+	return parse_seconds(&cfg->mikey_max_future_skew, value);
+}
+
+/* `authorised_gms = DOMAIN GMS-URI`, one pair per line. */
+static const char *parse_authorised_gms(struct mcx_config *cfg,
+					const char *value)
+{
+	const char *sp = strpbrk(value, " \t");
+	const char *uri = sp;
+	struct mcx_config_gms *v = NULL;
+	char *domain = NULL, *u = NULL;
+
+	if (sp == NULL || sp == value)
+		return "expected `DOMAIN GMS-URI`";
+	while (*uri == ' ' || *uri == '\t')
+		uri++;
+	if (*uri == '\0' || strpbrk(uri, " \t") != NULL)
+		return "expected `DOMAIN GMS-URI`";
+	domain = strndup(value, (size_t)(sp - value));
+	u = strdup(uri);
+	v = realloc(cfg->authorised_gms,
+		    (cfg->n_authorised_gms + 1) * sizeof(*v));
+	if (domain == NULL || u == NULL || v == NULL) {
+		free(domain);
+		free(u);
+		if (v != NULL)
+			cfg->authorised_gms = v;
+		return "out of memory";
+	}
+	cfg->authorised_gms = v;
+	v[cfg->n_authorised_gms].domain = domain;
+	v[cfg->n_authorised_gms].uri = u;
+	cfg->n_authorised_gms++;
+	return NULL;
+}
+
 static const struct {
 	const char *key;
 	parse_fn parse;
@@ -88,6 +148,9 @@ static const struct {
     {"log_file", parse_log_file},
     {"log_level", parse_log_level},
     {"sync", parse_sync},
+    {"mikey_max_age", parse_mikey_max_age},
+    {"mikey_max_future_skew", parse_mikey_max_future_skew},
+    {"authorised_gms", parse_authorised_gms},
 };
 
 /* The per-user default: $XDG_DATA_HOME/mcxhsm/tokens, else
@@ -145,6 +208,11 @@ void mcx_config_free(struct mcx_config *cfg)
 	free(cfg->token_dir);
 	free(cfg->log_file);
 	free(cfg->path);
+	for (size_t i = 0; i < cfg->n_authorised_gms; i++) {
+		free(cfg->authorised_gms[i].domain);
+		free(cfg->authorised_gms[i].uri);
+	}
+	free(cfg->authorised_gms);
 	free(cfg);
 }
 

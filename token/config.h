@@ -10,6 +10,12 @@
  *   sync             = normal|full, default normal: call
  *                      mcx_store_set_sync_full(st, cfg->sync_full) after
  *                      mcx_store_open (token/store.h says what each costs)
+ *   mikey_max_age    = SECONDS  CKM_MCX_MIKEY_SAKKE receive: refuse an
+ *                      I_MESSAGE whose T is older than this (0 = off, the
+ *                      default; MCX-REFERENCE decision g)
+ *   mikey_max_future_skew = SECONDS  likewise for T in the future
+ *   authorised_gms   = DOMAIN GMS-URI  (repeatable) GMS-URI may send keys
+ *                      for the MC groups of DOMAIN (ops_mcx_keystore.c)
  * Without MCXHSM_CONF (unset or empty): token_dir is
  * $XDG_DATA_HOME/mcxhsm/tokens, else ~/.local/share/mcxhsm/tokens.
  *
@@ -34,6 +40,14 @@ struct mcx_config {
 	enum mcx_log_level log_level;
 	bool sync_full; /* sync = full */
 	char *path;	/* the file read, NULL for the defaults */
+	/* MIKEY receive defaults (0 = off) and authorised GMSs per domain */
+	uint64_t mikey_max_age;
+	uint64_t mikey_max_future_skew;
+	struct mcx_config_gms {
+		char *domain;
+		char *uri;
+	} * authorised_gms;
+	size_t n_authorised_gms;
 };
 
 /* From $MCXHSM_CONF, or the defaults when it is unset or empty. */

@@ -103,6 +103,9 @@ struct mcx_session {
 	 * of the handle table, skipped for the usual session that made
 	 * none) */
 	bool made_objects;
+	/* calls of this session running without the module lock
+	 * (mcx_session_unlock_begin); closing it waits for them */
+	unsigned unlocked;
 };
 
 struct mcx_module {

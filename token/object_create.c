@@ -243,6 +243,16 @@ CK_RV mcx_C_CreateObject(CK_SESSION_HANDLE hSession, CK_ATTRIBUTE_PTR pTemplate,
 			goto out;
 		}
 	}
+	const CK_ATTRIBUTE *kta =
+	    mcx_template_find(pTemplate, ulCount, CKA_KEY_TYPE);
+	if (kta != NULL && kta->pValue != NULL &&
+	    kta->ulValueLen == sizeof(CK_KEY_TYPE) &&
+	    *(const CK_KEY_TYPE *)kta->pValue == CKK_MCX_RGK_SEED) {
+		/* a seed is never in the clear: it is generated
+		 * (CKM_MCX_RGK_SEED_GEN) or unwrapped (CKM_MCX_XPK_WRAP) */
+		rv = CKR_TEMPLATE_INCONSISTENT;
+		goto out;
+	}
 	struct mcx_key_spec k = {
 	    .tmpl = pTemplate,
 	    .n_tmpl = ulCount,

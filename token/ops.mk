@@ -17,4 +17,11 @@ token_libmcxtoken_la_SOURCES += \
 	token/ops_mcx_ident.c \
 	token/ops_mcx_eccsi.c \
 	token/ops_mcx_keygen.c \
-	token/ops_mcx_sakke.c
+	token/ops_mcx_sakke.c \
+	token/ops_mcx_mikey.c \
+	token/ops_mcx_mikey_send.c \
+	token/ops_mcx_keystore.c \
+	token/ops_mcx_mikey_receive.c \
+	token/ops_mcx_kms.c \
+	token/ops_mcx_kms_unwrap.c \
+	token/ops_mcx_rgk.c

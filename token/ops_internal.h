@@ -162,5 +162,27 @@ extern const struct mcx_wrap_ops mcx_ops_wrap_aes;
 extern const struct mcx_sign_ops mcx_ops_mcx_eccsi;
 extern const struct mcx_keygen_ops mcx_ops_mcx_keygen;
 extern const struct mcx_wrap_ops mcx_ops_mcx_sakke;
+/* CKM_MCX_MIKEY_SAKKE (ops_mcx_mikey.c, issue 5): the row's handlers; the
+ * sender is ops_mcx_mikey_send.c. */
+extern const struct mcx_wrap_ops mcx_ops_mcx_mikey;
+CK_RV mcx_ops_mcx_mikey_send(struct mcx_session *s, const CK_MECHANISM *mech,
+			     struct mcx_object *wrapping_key,
+			     struct mcx_object *key, CK_BYTE *out,
+			     CK_ULONG *out_len);
+/* The receiver (ops_mcx_mikey_receive.c); unwrapping_key is NULL when the
+ * caller passed CK_INVALID_HANDLE (the token chooses the RSK). */
+CK_RV mcx_ops_mcx_mikey_receive(struct mcx_session *s,
+				const CK_MECHANISM *mech,
+				struct mcx_object *unwrapping_key,
+				const CK_BYTE *in, CK_ULONG in_len,
+				const CK_ATTRIBUTE *tmpl, CK_ULONG n,
+				CK_OBJECT_HANDLE *key);
+/* KMS role (ops_mcx_kms.c, issue 4). */
+extern const struct mcx_keygen_ops mcx_ops_mcx_kms_keygen;
+extern const struct mcx_wrap_ops mcx_ops_mcx_kms_issue;
+/* Regroup keys (ops_mcx_rgk.c, issue 6). */
+extern const struct mcx_keygen_ops mcx_ops_mcx_rgk_seed_gen;
+extern const struct mcx_wrap_ops mcx_ops_mcx_xpk_wrap;
+extern const struct mcx_derive_ops mcx_ops_mcx_rgk_derive;
 
 #endif /* MCX_TOKEN_OPS_INTERNAL_H */

@@ -135,6 +135,21 @@ out:
 	return rv;
 }
 
+/* Exported for the MIKEY mechanisms (ops_mcx.h): the same cache entries. */
+CK_RV mcx_ops_mcx_eccsi_signer_get(struct mcx_object *key,
+				   struct mcx_eccsi_signer **out,
+				   struct mcx_ops_mcx_entry **ent)
+{
+	return signer_of(key, out, ent);
+}
+
+CK_RV mcx_ops_mcx_eccsi_kpak_get(struct mcx_object *kpak_obj,
+				 struct mcx_eccsi_kpak **out,
+				 struct mcx_ops_mcx_entry **ent)
+{
+	return kpak_of(kpak_obj, out, ent);
+}
+
 static void eccsi_free(void *p)
 {
 	struct eccsi_ctx *c = p;

@@ -240,6 +240,64 @@ static CK_RV kms_period(struct mcx_session *s, const struct mcx_attr *uri,
 	return rv;
 }
 
+/* CKA_MCX_UID is the F.2.1 UID (32 octets), or, for keys of a KMS that
+ * uses the UID's 64-character hex text as the SAKKE/ECCSI identifier
+ * (MCX-REFERENCE §6.3; the admin tool's logged `kms import --uid-as-text`),
+ * exactly that text in either case.  The value is then the identifier the
+ * key validates and works with. */
+static bool uid_matches(const struct mcx_attr *uid,
+			const uint8_t want[MCX_KDF3GPP_UID_LEN])
+{
+	static const char digits[] = "0123456789abcdef";
+	unsigned diff = 0;
+
+	if (uid->len == MCX_KDF3GPP_UID_LEN)
+		return CRYPTO_memcmp(uid->value, want, MCX_KDF3GPP_UID_LEN) ==
+		       0;
+	if (uid->len != 2 * MCX_KDF3GPP_UID_LEN)
+		return false;
+	for (size_t i = 0; i < uid->len; i++) {
+		uint8_t c = ((const uint8_t *)uid->value)[i];
+		uint8_t nib = i % 2 == 0 ? want[i / 2] >> 4 : want[i / 2] & 15;
+
+		/* upper-case hex letters compare as lower-case */
+		if (c >= 'A' && c <= 'F')
+			c = (uint8_t)(c - 'A' + 'a');
+		diff |= (unsigned)(c ^ (uint8_t)digits[nib]);
+	}
+	return diff == 0;
+}
+
+static void kms_free(void *p)
+{
+	mcx_sakke_kms_free(p);
+}
+
+/* The KMS's parsed Z_T from the engine cache, shared with CKM_MCX_SAKKE
+ * (tag 'Z', ops_mcx_sakke.c), so that importing many RSKs parses and
+ * order-checks Z_T once (issue 4 import rate); *ent NULL: not cached, the
+ * caller frees *out. */
+static enum mcx_mech_err kms_cached(struct mcx_object *obj, const void *v,
+				    size_t len, struct mcx_sakke_kms **out,
+				    struct mcx_ops_mcx_entry **ent)
+{
+	uint8_t key[33];
+	struct mcx_sakke_kms *kms = NULL;
+	enum mcx_mech_err e = MCX_OK;
+
+	*ent = NULL;
+	if (mcx_ops_mcx_unique_id(obj, 'Z', key) != CKR_OK)
+		return mcx_sakke_kms_new(v, len, out);
+	*out = mcx_ops_mcx_cache_get(key, sizeof(key), ent);
+	if (*out != NULL)
+		return MCX_OK;
+	e = mcx_sakke_kms_new(v, len, &kms);
+	if (e != MCX_OK)
+		return e;
+	*out = mcx_ops_mcx_cache_put(key, sizeof(key), kms, kms_free, ent);
+	return *out != NULL ? MCX_OK : MCX_ERR_NOMEM;
+}
+
 static CK_RV validate_private(struct mcx_session *s, CK_KEY_TYPE kt,
 			      struct mcx_attrs *a)
 {
@@ -253,6 +311,7 @@ static CK_RV validate_private(struct mcx_session *s, CK_KEY_TYPE kt,
 	uint8_t hs[MCX_ECCSI_HS_LEN] = {0};
 	struct mcx_object *kms_obj = NULL;
 	struct mcx_sakke_kms *kms = NULL;
+	struct mcx_ops_mcx_entry *kms_ent = NULL;
 	struct mcx_sakke_rsk *rsk = NULL;
 	struct mcx_eccsi_kpak *kpak = NULL;
 	struct mcx_eccsi_signer *signer = NULL;
@@ -279,8 +338,7 @@ static CK_RV validate_private(struct mcx_session *s, CK_KEY_TYPE kt,
 		rv = mcx_ops_mech_ckr(e);
 		goto out;
 	}
-	if (uid->len != sizeof(want) ||
-	    CRYPTO_memcmp(uid->value, want, sizeof(want)) != 0) {
+	if (!uid_matches(uid, want)) {
 		rv = CKR_MCX_UID_MISMATCH;
 		goto out;
 	}
@@ -288,17 +346,17 @@ static CK_RV validate_private(struct mcx_session *s, CK_KEY_TYPE kt,
 	if (rv != CKR_OK)
 		goto out;
 	if (kt == CKK_MCX_SAKKE) {
-		e = mcx_sakke_kms_new(kv, kv_len, &kms);
+		e = kms_cached(kms_obj, kv, kv_len, &kms, &kms_ent);
 		if (e == MCX_OK)
 			e = mcx_sakke_rsk_new(v->value, v->len, &rsk);
 		if (e == MCX_OK)
-			e = mcx_sakke_rsk_validate(rsk, kms, want,
-						   sizeof(want));
+			e = mcx_sakke_rsk_validate(rsk, kms, uid->value,
+						   uid->len);
 	} else {
 		e = mcx_eccsi_kpak_new(&kpak, kv, kv_len);
 		if (e == MCX_OK)
-			e = mcx_eccsi_signer_new(&signer, kpak, want,
-						 sizeof(want), v->value, v->len,
+			e = mcx_eccsi_signer_new(&signer, kpak, uid->value,
+						 uid->len, v->value, v->len,
 						 pvt->value, pvt->len);
 		if (e == MCX_OK)
 			memcpy(hs, mcx_eccsi_signer_hs(signer), sizeof(hs));
@@ -314,7 +372,10 @@ out:
 	mcx_eccsi_signer_free(signer);
 	mcx_eccsi_kpak_free(kpak);
 	mcx_sakke_rsk_free(rsk);
-	mcx_sakke_kms_free(kms);
+	if (kms_ent != NULL)
+		mcx_ops_mcx_cache_release(kms_ent);
+	else
+		mcx_sakke_kms_free(kms);
 	mcx_object_put(kms_obj);
 	mcx_wipe(hs, sizeof(hs));
 	return rv;
@@ -330,5 +391,10 @@ CK_RV mcx_ops_mcx_validate_identity(struct mcx_session *s, CK_OBJECT_CLASS cls,
 		return CKR_OK;
 	if (cls == CKO_PUBLIC_KEY)
 		return validate_public(kt, a);
+	/* a KMS master secret (ops_mcx_kms.c) has no user identity */
+	const struct mcx_attr *ks = mcx_attrs_find(a, CKA_MCX_KMS_SECRET);
+	if (ks != NULL && ks->len == sizeof(CK_BBOOL) &&
+	    ks->value[0] == CK_TRUE)
+		return mcx_ops_mcx_kms_validate_secret(kt, a);
 	return validate_private(s, kt, a);
 }

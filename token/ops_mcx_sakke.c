@@ -8,7 +8,9 @@
  * output is the SED R || H (273 octets) for the receiver identifier of
  * CK_MCX_SAKKE_PARAMS.  Unwrap: the unwrapping key is the receiver's RSK;
  * the SSV is returned only if the re-encapsulation check passes, else
- * CKR_MCX_DECAPSULATION_FAILED and nothing is stored.
+ * CKR_MCX_DECAPSULATION_FAILED and nothing is stored.  A readable SSV
+ * (template CKA_SENSITIVE false) needs CKA_MCX_ALLOW_SSV_EXPORT on the RSK
+ * and a session object, else CKR_KEY_FUNCTION_NOT_PERMITTED.
  *
  * Cached per object (ops_mcx_cache.c): 'Z' || unique id, the KMS with its
  * comb table; 'R' || unique id, the RSK with its pairing table.
@@ -38,6 +40,8 @@ CK_RV mcx_ops_mcx_wrap_policy(CK_MECHANISM_TYPE mech,
 			      struct mcx_object *key)
 {
 	CK_KEY_TYPE kt = mcx_object_key_type(key);
+	if (kt == CKK_MCX_RGK_SEED)
+		return mcx_ops_mcx_rgk_wrap_policy(mech, wrapping_key, key);
 	if (kt != CKK_MCX_KEY)
 		return CKR_OK;
 	/* issue 5 policy: an MCX key leaves the token only SAKKE-wrapped
@@ -125,6 +129,21 @@ static CK_RV rsk_of(struct mcx_object *obj, struct mcx_sakke_rsk **out,
 	return *out != NULL ? CKR_OK : CKR_HOST_MEMORY;
 }
 
+/* Exported for the MIKEY mechanisms (ops_mcx.h): the same cache entries. */
+CK_RV mcx_ops_mcx_sakke_kms_get(struct mcx_object *kms_obj,
+				struct mcx_sakke_kms **out,
+				struct mcx_ops_mcx_entry **ent)
+{
+	return kms_of(kms_obj, out, ent);
+}
+
+CK_RV mcx_ops_mcx_sakke_rsk_get(struct mcx_object *rsk_obj,
+				struct mcx_sakke_rsk **out,
+				struct mcx_ops_mcx_entry **ent)
+{
+	return rsk_of(rsk_obj, out, ent);
+}
+
 static CK_RV sakke_wrap(struct mcx_session *s, const CK_MECHANISM *mech,
 			struct mcx_object *wrapping_key, struct mcx_object *key,
 			CK_BYTE *out, CK_ULONG *out_len)
@@ -156,6 +175,30 @@ static CK_RV sakke_wrap(struct mcx_session *s, const CK_MECHANISM *mech,
 		*out_len = MCX_SAKKE_SED_LEN;
 	mcx_ops_mcx_cache_release(ent);
 	return rv;
+}
+
+static bool tmpl_bool_is(const CK_ATTRIBUTE *tmpl, CK_ULONG n,
+			 CK_ATTRIBUTE_TYPE t, CK_BBOOL v)
+{
+	const CK_ATTRIBUTE *a = mcx_template_find(tmpl, n, t);
+	return a != NULL && a->pValue != NULL &&
+	       a->ulValueLen == sizeof(CK_BBOOL) &&
+	       *(const CK_BBOOL *)a->pValue == v;
+}
+
+/* An SSV the caller can read (CKA_SENSITIVE false: the OpenSSL provider's
+ * SAKKE decapsulation, issue 7) comes only from an RSK whose
+ * CKA_MCX_ALLOW_SSV_EXPORT is true, and only into a session object;
+ * otherwise the key stays inside like every MCX key (PRODUCT.md). */
+static CK_RV ssv_export_policy(struct mcx_object *rsk_obj,
+			       const CK_ATTRIBUTE *tmpl, CK_ULONG n)
+{
+	if (!tmpl_bool_is(tmpl, n, CKA_SENSITIVE, CK_FALSE))
+		return CKR_OK;
+	if (tmpl_bool_is(tmpl, n, CKA_TOKEN, CK_TRUE) ||
+	    !mcx_object_bool(rsk_obj, CKA_MCX_ALLOW_SSV_EXPORT, false))
+		return CKR_KEY_FUNCTION_NOT_PERMITTED;
+	return CKR_OK;
 }
 
 static CK_RV sakke_unwrap(struct mcx_session *s, const CK_MECHANISM *mech,
@@ -205,6 +248,9 @@ static CK_RV sakke_unwrap(struct mcx_session *s, const CK_MECHANISM *mech,
 		rv = CKR_ATTRIBUTE_VALUE_INVALID;
 		goto out;
 	}
+	rv = ssv_export_policy(rsk_obj, tmpl, n);
+	if (rv != CKR_OK)
+		goto out;
 	rv = mcx_object_attr(rsk_obj, CKA_MCX_KMS_URI, &kms_uri, &kms_len);
 	if (rv == CKR_ATTRIBUTE_TYPE_INVALID)
 		rv = CKR_MCX_UNKNOWN_KMS;

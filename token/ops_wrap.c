@@ -1,7 +1,9 @@
 /*
  * C_WrapKey, C_UnwrapKey, C_DeriveKey (PKCS#11 3.0 §5.18) and the AES key
  * wrap handler: CKM_AES_KEY_WRAP (RFC 3394, §2.14.6) and
- * CKM_AES_KEY_WRAP_KWP (RFC 5649, §2.14.7) of secret keys.
+ * CKM_AES_KEY_WRAP_KWP (RFC 5649, §2.14.7) of secret keys; unwrap also
+ * makes private CKK_MCX_SAKKE / CKK_MCX_ECCSI identity keys from a KMS's
+ * TrK-protected RSK / SSK (issue 4, ops_mcx_kms_unwrap.c).
  *
  * The checks of §4.8/§5.18.6 before anything is wrapped, each refusal
  * audited: the wrapping key may wrap (CKA_WRAP) with this mechanism; the
@@ -98,7 +100,7 @@ static CK_RV kw_unwrap(struct mcx_session *s, const CK_MECHANISM *mech,
 {
 	const CK_ATTRIBUTE *a_cls = mcx_template_find(tmpl, n, CKA_CLASS);
 	const CK_ATTRIBUTE *a_kt = mcx_template_find(tmpl, n, CKA_KEY_TYPE);
-	bool kwp = mech->mechanism == CKM_AES_KEY_WRAP_KWP;
+	bool kwp = mech->mechanism == CKM_AES_KEY_WRAP_KWP, identity = false;
 	const uint8_t *kek = NULL;
 	size_t kek_len = 0, len = 0;
 	uint8_t *value = NULL;
@@ -120,7 +122,10 @@ static CK_RV kw_unwrap(struct mcx_session *s, const CK_MECHANISM *mech,
 		return CKR_ATTRIBUTE_VALUE_INVALID;
 	memcpy(&cls, a_cls->pValue, sizeof(cls));
 	memcpy(&kt, a_kt->pValue, sizeof(kt));
-	if (cls != CKO_SECRET_KEY || !kw_key_type_ok(kt))
+	/* TrK-protected RSK / SSK of a KMS (issue 4, decision b) */
+	identity = cls == CKO_PRIVATE_KEY &&
+		   (kt == CKK_MCX_SAKKE || kt == CKK_MCX_ECCSI);
+	if (!identity && (cls != CKO_SECRET_KEY || !kw_key_type_ok(kt)))
 		return CKR_TEMPLATE_INCONSISTENT;
 	if (in_len < (kwp ? 16u : 24u) || in_len % 8 != 0 ||
 	    in_len > WRAP_MAX + 16)
@@ -144,6 +149,14 @@ static CK_RV kw_unwrap(struct mcx_session *s, const CK_MECHANISM *mech,
 	rv = mcx_ops_mech_ckr(err);
 	if (rv != CKR_OK)
 		goto out;
+	if (identity) {
+		/* validated and stored as by C_CreateObject
+		 * (ops_mcx_kms_unwrap.c) */
+		rv = mcx_ops_mcx_kms_unwrap_identity(s, mech, unwrapping_key,
+						     kek, kek_len, kt, value,
+						     len, tmpl, n, key);
+		goto out;
+	}
 	if (kt == CKK_AES && !mcx_aes_key_len_ok(len)) {
 		rv = CKR_WRAPPED_KEY_INVALID;
 		goto out;
@@ -199,7 +212,10 @@ static CK_RV wrap_policy(struct mcx_object *wrapping_key,
 	if (cls != CKO_SECRET_KEY && cls != CKO_PRIVATE_KEY)
 		return cls == CKO_PUBLIC_KEY ? CKR_KEY_NOT_WRAPPABLE
 					     : CKR_KEY_HANDLE_INVALID;
-	if (!mcx_object_bool(key, CKA_EXTRACTABLE, false))
+	/* an RGK-SEED is never extractable, yet leaves under
+	 * CKM_MCX_XPK_WRAP, the one way mcx_ops_mcx_wrap_policy admits */
+	if (!mcx_object_bool(key, CKA_EXTRACTABLE, false) &&
+	    mcx_object_key_type(key) != CKK_MCX_RGK_SEED)
 		return CKR_KEY_UNEXTRACTABLE;
 	if (mcx_object_bool(key, CKA_WRAP_WITH_TRUSTED, false) &&
 	    !mcx_object_bool(wrapping_key, CKA_TRUSTED, false))
@@ -227,7 +243,13 @@ CK_RV mcx_C_WrapKey(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
 		rv = CKR_MECHANISM_INVALID;
 		goto out;
 	}
-	rv = mcx_ops_mech_key(s, "C_WrapKey", row, wrapping_key, CKA_WRAP, &wk);
+	/* CKM_MCX_MIKEY_SAKKE's wrapping key is the sender's ECCSI private
+	 * key, which signs the message: its usage flag is CKA_SIGN (a
+	 * private key has no CKA_WRAP) */
+	rv = mcx_ops_mech_key(s, "C_WrapKey", row, wrapping_key,
+			      row->type == CKM_MCX_MIKEY_SAKKE ? CKA_SIGN
+							       : CKA_WRAP,
+			      &wk);
 	if (rv != CKR_OK) {
 		rv = as_wrapping(rv, true);
 		goto out;
@@ -238,8 +260,13 @@ CK_RV mcx_C_WrapKey(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
 	if (rv != CKR_OK)
 		goto out;
 	rv = mcx_ops_mcx_wrap_policy(row->type, wk, k);
+	/* CKM_MCX_KMS_ISSUE "wraps" a never-extractable KMS master secret:
+	 * what leaves is the key set it issues, checked instead
+	 * (ops_mcx_kms.c) */
 	if (rv == CKR_OK)
-		rv = wrap_policy(wk, k);
+		rv = row->type == CKM_MCX_KMS_ISSUE
+			 ? mcx_ops_mcx_kms_issue_policy(wk, k)
+			 : wrap_policy(wk, k);
 	if (rv == CKR_OK)
 		rv = row->wrap->wrap(s, mechanism, wk, k, wrapped_key,
 				     wrapped_key_len);
@@ -277,11 +304,17 @@ CK_RV mcx_C_UnwrapKey(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
 		rv = CKR_MECHANISM_INVALID;
 		goto out;
 	}
-	rv = mcx_ops_mech_key(s, "C_UnwrapKey", row, unwrapping_key, CKA_UNWRAP,
-			      &uk);
-	if (rv != CKR_OK) {
-		rv = as_wrapping(rv, false);
-		goto out;
+	/* CKM_MCX_MIKEY_SAKKE alone may leave the unwrapping key to the
+	 * token: the message names its receiver (MCX-REFERENCE decision g);
+	 * the handler then gets NULL and checks the RSK it finds. */
+	if (unwrapping_key != CK_INVALID_HANDLE ||
+	    row->type != CKM_MCX_MIKEY_SAKKE) {
+		rv = mcx_ops_mech_key(s, "C_UnwrapKey", row, unwrapping_key,
+				      CKA_UNWRAP, &uk);
+		if (rv != CKR_OK) {
+			rv = as_wrapping(rv, false);
+			goto out;
+		}
 	}
 	rv = row->wrap->unwrap(s, mechanism, uk, wrapped_key, wrapped_key_len,
 			       templ, attribute_count, &h);

@@ -47,6 +47,21 @@ void mcx_session_release(struct mcx_session *s)
 		mcx_module_unlock();
 }
 
+void mcx_session_unlock_begin(struct mcx_session *s)
+{
+	s->unlocked++;
+	mcx_g.busy++; /* C_Finalize waits for it */
+	mcx_module_unlock();
+}
+
+void mcx_session_unlock_end(struct mcx_session *s)
+{
+	mcx_module_lock();
+	s->unlocked--;
+	mcx_g.busy--;
+	mcx_module_signal_locked();
+}
+
 CK_SESSION_HANDLE mcx_session_handle(const struct mcx_session *s)
 {
 	return s->handle;
@@ -206,9 +221,22 @@ void mcx_session_count_locked(const struct mcx_slot *slot, CK_ULONG *all,
 		*ro = r;
 }
 
-static void close_index_locked(size_t i)
+static void close_index_locked(size_t i, bool wait_unlocked)
 {
 	struct mcx_session *s = mcx_g.sessions[i];
+	CK_SESSION_HANDLE h = s->handle;
+	/* a call of this session runs unlocked (mcx_session_unlock_begin):
+	 * wait for it; meanwhile the session may be closed by another thread
+	 * or the module finalized.  The module teardown does not wait (C_Finalize
+	 * waited for mcx_g.busy; a forked child inherits counts of threads it
+	 * does not have). */
+	while (wait_unlocked && s->unlocked > 0) {
+		mcx_module_wait_locked();
+		if (!mcx_g.initialized || i >= mcx_g.nsessions ||
+		    mcx_g.sessions[i] == NULL || mcx_g.sessions[i]->handle != h)
+			return;
+		s = mcx_g.sessions[i];
+	}
 	struct mcx_slot *slot = s->slot;
 	mcx_g.sessions[i] = NULL;
 	session_free_locked(s);
@@ -224,7 +252,7 @@ void mcx_session_close_all_locked(struct mcx_slot *slot)
 	for (size_t i = 0; i < mcx_g.nsessions; i++) {
 		if (mcx_g.sessions[i] != NULL &&
 		    (slot == NULL || mcx_g.sessions[i]->slot == slot))
-			close_index_locked(i);
+			close_index_locked(i, slot != NULL);
 	}
 }
 
@@ -327,7 +355,7 @@ CK_RV mcx_C_CloseSession(CK_SESSION_HANDLE hSession)
 	CK_RV rv = mcx_session_acquire(hSession, &s);
 	if (rv != CKR_OK)
 		return rv;
-	close_index_locked((size_t)(hSession & 0xffffUL) - 1);
+	close_index_locked((size_t)(hSession & 0xffffUL) - 1, true);
 	mcx_module_unlock();
 	return CKR_OK;
 }

@@ -58,6 +58,16 @@ CK_RV mcx_session_acquire(CK_SESSION_HANDLE hSession, struct mcx_session **out);
 /* Drop the lock taken by mcx_session_acquire; NULL-safe. */
 void mcx_session_release(struct mcx_session *s);
 
+/* Run a long computation of an entry point (the SAKKE and ECCSI math of
+ * CKM_MCX_MIKEY_SAKKE) without the module lock, so that other threads'
+ * calls proceed; end takes the lock again.  Between the two, s stays
+ * valid (C_CloseSession and C_Finalize wait for it) and references from
+ * mcx_object_get stay valid, but nothing else of session.h or object.h may
+ * be used: copy what the computation needs first (another thread may log
+ * out, change or destroy objects meanwhile). */
+void mcx_session_unlock_begin(struct mcx_session *s);
+void mcx_session_unlock_end(struct mcx_session *s);
+
 /* ---- State (lock held) ------------------------------------------------ */
 CK_SESSION_HANDLE mcx_session_handle(const struct mcx_session *s);
 CK_SLOT_ID mcx_session_slot_id(const struct mcx_session *s);

@@ -41,6 +41,8 @@ CK_RV mcx_slot_config_locked(void)
 		if (mcx_g.token_dir == NULL)
 			rv = CKR_HOST_MEMORY;
 	}
+	if (rv == CKR_OK)
+		rv = mcx_ops_mcx_keystore_configure(cfg);
 	mcx_config_free(cfg);
 	return rv;
 }

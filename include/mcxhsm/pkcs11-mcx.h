@@ -74,14 +74,16 @@
 
 /* KMS master secrets (KMS role): CK_TRUE on the private CKK_MCX_SAKKE
  * (z_T) and CKK_MCX_ECCSI (KSAK) keys made by CKM_MCX_KMS_KEY_GEN; they
- * carry CKA_MCX_KMS_URI but no user identity.  Read-only. */
+ * carry CKA_MCX_KMS_URI, CKA_MCX_USER_KEY_PERIOD and CKA_MCX_USER_KEY_OFFSET
+ * but no user identity.  Read-only. */
 #define CKA_MCX_KMS_SECRET (CKA_MCX_BASE + 0x1dUL) /* CK_BBOOL */
 /* Template-only, for C_UnwrapKey of a private CKK_MCX_ECCSI key with
  * CKM_AES_KEY_WRAP or CKM_AES_KEY_WRAP_KWP (the wrapped data is the SSK):
  * the PVT wrapped under the same unwrapping key with CKM_AES_KEY_WRAP_KWP
  * (RFC 5649, 80 octets), as a KMS sends it (TS 33.180 Annex D,
  * MCX-REFERENCE decision b).  The token unwraps it into CKA_MCX_PVT; the
- * attribute itself is never stored or returned. */
+ * attribute itself is never stored or returned.  A wrapped PVT that fails
+ * the RFC 5649 check or is not 65 octets: CKR_WRAPPED_KEY_INVALID. */
 #define CKA_MCX_WRAPPED_PVT (CKA_MCX_BASE + 0x1eUL)
 
 /* RGK-SEED objects (also CKA_MCX_EXPIRY: CK_ULONG Unix time, 0 none) */
@@ -161,11 +163,20 @@ typedef struct CK_MCX_SAKKE_PARAMS {
  *   ulStatus, ulActivation, ulExpiry, pText, pGroupIds: the GE type 7 key
  *                     parameters (E.6; CKS_MCX_*, Unix time with 0 = not
  *                     set (decision d), UTF-8, group IDs encoded as
- *                     CKA_MCX_GROUP_IDS), sent unless
- *                     CKF_MCX_NO_KEY_PARAMS is set
+ *                     CKA_MCX_GROUP_IDS; group IDs only for GMK, MKFC and
+ *                     MuSiK), sent unless CKF_MCX_NO_KEY_PARAMS is set;
+ *                     0 / NULL: the key's own CKA_MCX_ACTIVATION, _EXPIRY,
+ *                     _TEXT, _GROUP_IDS when it has them (a received key
+ *                     re-sent by a partner GMS keeps them)
  *   flags             CKF_MCX_SAKKE_TO_SELF (E.5), CKF_MCX_HIDE_IDENTITIES
  *                     (E.7: IDRuidi/IDRuidr, roles 8/9, instead of URIs),
- *                     CKF_MCX_NO_KEY_PARAMS */
+ *                     CKF_MCX_NO_KEY_PARAMS
+ * The wrapping key's usage flag is CKA_SIGN (it signs the message).  The
+ * size query (NULL output) does no per-message cryptography.  Refusals:
+ * CKR_MCX_UNKNOWN_KMS (hReceiverKms not a token public CKK_MCX_SAKKE key),
+ * CKR_MCX_KEY_PERIOD_INVALID (ulTime outside the sender key's
+ * CKA_MCX_VALID_FROM/TO), CKR_MCX_KEY_REVOKED, CKR_KEY_NOT_WRAPPABLE (not
+ * a CKK_MCX_KEY with a K-ID), CKR_MECHANISM_PARAM_INVALID. */
 #define CKF_MCX_SAKKE_TO_SELF	(0x01UL)
 #define CKF_MCX_HIDE_IDENTITIES (0x02UL)
 #define CKF_MCX_NO_KEY_PARAMS	(0x04UL)
@@ -191,13 +202,17 @@ typedef struct CK_MCX_MIKEY_SEND_PARAMS {
  *   ulEvaluationTime  the time the message is judged at, Unix seconds;
  *                     0: now
  *   ulMaxAge          refuse T older than this many seconds before the
- *                     evaluation time (CKR_MCX_MESSAGE_TOO_OLD); 0: off
+ *                     evaluation time (CKR_MCX_MESSAGE_TOO_OLD); 0: the
+ *                     module configuration's mikey_max_age, off if unset
  *   ulMaxFutureSkew   refuse T more than this many seconds after it
- *                     (CKR_MCX_MESSAGE_IN_FUTURE); 0: off
+ *                     (CKR_MCX_MESSAGE_IN_FUTURE); 0: the configuration's
+ *                     mikey_max_future_skew, off if unset
  * The new CKK_MCX_KEY carries the message's K-ID, UK-ID, key parameters
- * and sender/receiver URIs.  A message whose status is revoked marks the
- * receiver's key with that K-ID revoked (or records it revoked) and
- * returns that object. */
+ * and sender/receiver URIs (the sender URI only when known: IDRi, or with
+ * hidden identities the GMS of a group ID whose UID is IDRuidi).  A
+ * message whose status is revoked marks the receiver's key with that K-ID
+ * revoked (or records it revoked) and returns that object; a revoked key
+ * keeps CKA_MCX_REVOKED TRUE and CKA_DESTROYABLE FALSE. */
 typedef struct CK_MCX_MIKEY_RECEIVE_PARAMS {
 	CK_ULONG ulEvaluationTime;
 	CK_ULONG ulMaxAge;
@@ -209,14 +224,26 @@ typedef struct CK_MCX_MIKEY_RECEIVE_PARAMS {
  * C_UnwrapKey makes the seed object.  pP0 is the KDF's P0: the MC service
  * user ID the CSK belongs to, or the MC service server's URI for a MuSiK;
  * NULL: the XPK's CKA_MCX_SENDER_URI (the client that sent the CSK, the
- * server that sent the MuSiK). */
+ * server that sent the MuSiK).  The parameter may be omitted (NULL): all
+ * defaults.
+ * Re-wrap for N targets in one call (C_WrapKey only): phTargets names
+ * ulTargets further CSKs/MuSiKs; the output is 44 * (1 + ulTargets)
+ * octets, the seed protected under the wrapping key first, then under each
+ * target in order, each with its own IV; pP0 must then be NULL (every XPK
+ * brings its CKA_MCX_SENDER_URI).  Each target is checked as a wrapping key;
+ * any refusal fails the whole call (no partial output).  One audit record
+ * for the call (naming the seed), and one for each refused target. */
 typedef struct CK_MCX_XPK_WRAP_PARAMS {
 	CK_BYTE_PTR pP0;
 	CK_ULONG ulP0Len;
+	CK_OBJECT_HANDLE_PTR phTargets;
+	CK_ULONG ulTargets;
 } CK_MCX_XPK_WRAP_PARAMS;
 
-/* CKM_MCX_RGK_DERIVE (decision f): C_DeriveKey with a GMK as base key and
- * the RGK-SEED object here gives the RGK, a 16-octet CKK_AES key. */
+/* CKM_MCX_RGK_DERIVE (decision f): C_DeriveKey with a GMK as base key
+ * (CKA_DERIVE TRUE) and the RGK-SEED object here gives the RGK, a
+ * sensitive 16-octet CKK_AES key.  A seed past its CKA_MCX_EXPIRY:
+ * CKR_MCX_REGROUP_ENDED (also for CKM_MCX_XPK_WRAP). */
 typedef struct CK_MCX_RGK_DERIVE_PARAMS {
 	CK_OBJECT_HANDLE hSeed;
 } CK_MCX_RGK_DERIVE_PARAMS;
@@ -229,7 +256,9 @@ typedef struct CK_MCX_RGK_DERIVE_PARAMS {
  *   KSAK (CKK_MCX_ECCSI): SSK wrapped with RFC 3394 (40 octets) || PVT
  *        wrapped with RFC 5649 (80 octets)
  * The UID is the F.2.1 UID of the user URI, the KMS URI and the key period
- * of the KMS's public key object. */
+ * parameters of the KMS (those of its public key, copied to the master
+ * secret at generation).  A key that is not a KMS master secret:
+ * CKR_KEY_TYPE_INCONSISTENT; a bad parameter: CKR_MECHANISM_PARAM_INVALID. */
 typedef struct CK_MCX_KMS_ISSUE_PARAMS {
 	CK_BYTE_PTR pUserUri;
 	CK_ULONG ulUserUriLen;

@@ -142,6 +142,8 @@ enum {
 	F_SQR_ADX,
 	F_WIDE_ADX,
 	F_REDC_ADX,
+	F_MUL_IFMA,
+	F_SQR_IFMA,
 	F_OSSL_MUL,
 	F_OSSL_SQR,
 	F_COUNT
@@ -173,6 +175,14 @@ static struct figure figures[F_COUNT] = {
     [F_REDC_ADX] = {.name = "fp1024_redc_adx",
 		    .run = run_redc,
 		    .redc = mcx_fp1024_redc_adx},
+#endif
+#ifdef MCX_HAVE_FP1024_IFMA
+    [F_MUL_IFMA] = {.name = "fp1024_mul_ifma",
+		    .run = run_mul,
+		    .mul = mcx_fp1024_mont_mul_ifma},
+    [F_SQR_IFMA] = {.name = "fp1024_sqr_ifma",
+		    .run = run_sqr,
+		    .sqr = mcx_fp1024_mont_sqr_ifma},
 #endif
     [F_OSSL_MUL] = {.name = "openssl_bn_mont_mul", .run = run_ossl_mul},
     [F_OSSL_SQR] = {.name = "openssl_bn_mont_sqr", .run = run_ossl_sqr},
@@ -226,6 +236,11 @@ int main(void)
 		for (int f = F_MUL_ADX; f <= F_REDC_ADX; f++)
 			figures[f].run = NULL;
 #endif
+#ifdef MCX_HAVE_FP1024_IFMA
+	if (!mcx_fp1024_cpu_has_ifma())
+		for (int f = F_MUL_IFMA; f <= F_SQR_IFMA; f++)
+			figures[f].run = NULL;
+#endif
 	b.ctx = BN_CTX_new_ex(mcx_libctx());
 	b.mont = BN_MONT_CTX_new();
 	b.bx = BN_new();
@@ -277,6 +292,9 @@ int main(void)
 	ratio("fp1024_mul_portable_vs_openssl", F_MUL_PORTABLE, F_OSSL_MUL, 1,
 	      1);
 	ratio_lazy();
+	ratio("fp1024_mul_ifma_vs_adx", F_MUL_IFMA, F_MUL_ADX, 1, 1);
+	ratio("fp1024_sqr_ifma_vs_sqr_adx", F_SQR_IFMA, F_SQR_ADX, 1, 1);
+	ratio("fp1024_mul_ifma_vs_openssl", F_MUL_IFMA, F_OSSL_MUL, 1, 1);
 	printf("# selected kernel: %s (sink %llx)\n",
 	       mcx_fp1024_mont_mul_name(mcx_fp1024_mont_mul_select()),
 	       (unsigned long long)b.sink);

@@ -2,18 +2,32 @@
 # The mcxhsm demo (./quickstart demo): an embedded default token under
 # VAR_DIR, driven by the ecosystem's own clients and the admin tool.
 #
-#   tests/demo/demo.sh BUILD_DIR VAR_DIR
+#   tests/demo/demo.sh BUILD_DIR VAR_DIR [--members N] [--no-story]
 #
+# First the token basics (issue 2) on one token; then the whole MCX story
+# (tests/demo/story.sh: KMS, GMS, partner GMS and N users, default 50, each
+# with its own token) unless --no-story.
 # Each run starts from a fresh VAR_DIR/tokens, so running it twice works.
-# MCXHSM_DEMO_MODULE overrides the module (e.g. SoftHSMv2, to compare).
+# MCXHSM_DEMO_MODULE overrides the module (e.g. SoftHSMv2, to compare; the
+# story needs ours and is skipped then).
 set -euo pipefail
 trap 'echo "demo: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 
-[ $# -ge 2 ] || { echo "usage: $0 BUILD_DIR VAR_DIR" >&2; exit 2; }
+[ $# -ge 2 ] || { echo "usage: $0 BUILD_DIR VAR_DIR [--members N] [--no-story]" >&2; exit 2; }
 build=$(cd "$1" && pwd)
 mkdir -p "$2"
 var=$(cd "$2" && pwd)
 src=$(cd "$(dirname "$0")/../.." && pwd)
+shift 2
+story=(--members 50)
+while [ $# -gt 0 ]; do
+	case $1 in
+	--members) story=(--members "$2"); shift 2 ;;
+	--no-story) story=(); shift ;;
+	*) echo "demo: unknown option $1" >&2; exit 2 ;;
+	esac
+done
+[ -z "${MCXHSM_DEMO_MODULE:-}" ] || story=()
 
 export MCXHSM_MODULE="${MCXHSM_DEMO_MODULE:-$build/token/.libs/libmcxhsm.so}"
 export MCXHSM_CONF="$var/mcxhsm.conf"
@@ -119,5 +133,10 @@ if found:
 print("  no plaintext key material found")
 PY
 
+if [ ${#story[@]} -gt 0 ]; then
+	section "The MCX story: KMS, GMS, partner GMS and users, one token each"
+	"$src/tests/demo/story.sh" "$build" "$var" "${story[@]}"
+fi
+
 section "Done"
-echo "  token files: $var/tokens; run again for a fresh token"
+echo "  token files: $var/tokens${story[*]:+ and $var/story}; run again for fresh tokens"

@@ -19,6 +19,7 @@
 #include <libxml/parser.h>
 
 #include "admin/kms_xml.h"
+#include "tests/kms/kms_xml_ref.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

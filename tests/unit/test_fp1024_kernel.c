@@ -42,7 +42,7 @@ struct kernel {
 	mcx_fp1024_redc_fn redc;
 };
 
-static struct kernel kernels[4];
+static struct kernel kernels[4]; /* portable, adx, ifma */
 static int nkernels;
 
 static uint64_t rng_state;
@@ -273,6 +273,16 @@ static int setup(void **state)
 		    mcx_fp1024_mul_wide_adx, mcx_fp1024_redc_adx};
 	else
 		fprintf(stderr, "# CPU without BMI2+ADX: adx kernel not run\n");
+#endif
+#ifdef MCX_HAVE_FP1024_IFMA
+	/* its mul_wide/redc are the ADX ones (fp1024_select.c) */
+	if (mcx_fp1024_cpu_has_ifma())
+		kernels[nkernels++] = (struct kernel){
+		    "ifma", mcx_fp1024_mont_mul_ifma, mcx_fp1024_mont_sqr_ifma,
+		    mcx_fp1024_mul_wide_adx, mcx_fp1024_redc_adx};
+	else
+		fprintf(stderr, "# CPU or OS without AVX-512 IFMA: ifma kernel "
+				"not run\n");
 #endif
 	return 0;
 }
@@ -512,8 +522,9 @@ static void test_redc(void **state)
 	BN_free(z);
 }
 
-/* The two paths against each other directly (issue 3: "both paths are
- * tested against each other"), on every modulus: products and squares. */
+/* The paths against each other directly (issue 3: "both paths are
+ * tested against each other"), every kernel against the portable one, on
+ * every modulus: products and squares. */
 static void test_cross(void **state)
 {
 	(void)state;
@@ -521,20 +532,21 @@ static void test_cross(void **state)
 		skip();
 		return;
 	}
-	for (int i = 0; i < nmoduli; i++)
-		for (int n = 0; n < RANDOM_PAIRS; n++) {
-			const struct modulus *mod = &moduli[i];
-			uint64_t a[N], b[N], r0[N], r1[N];
+	for (int k = 1; k < nkernels; k++)
+		for (int i = 0; i < nmoduli; i++)
+			for (int n = 0; n < RANDOM_PAIRS; n++) {
+				const struct modulus *mod = &moduli[i];
+				uint64_t a[N], b[N], r0[N], r1[N];
 
-			random_below(a, mod);
-			random_below(b, mod);
-			kernels[0].mul(r0, a, b, mod->m, mod->m0inv);
-			kernels[1].mul(r1, a, b, mod->m, mod->m0inv);
-			assert_memory_equal(r0, r1, sizeof(r0));
-			kernels[0].sqr(r0, a, mod->m, mod->m0inv);
-			kernels[1].sqr(r1, a, mod->m, mod->m0inv);
-			assert_memory_equal(r0, r1, sizeof(r0));
-		}
+				random_below(a, mod);
+				random_below(b, mod);
+				kernels[0].mul(r0, a, b, mod->m, mod->m0inv);
+				kernels[k].mul(r1, a, b, mod->m, mod->m0inv);
+				assert_memory_equal(r0, r1, sizeof(r0));
+				kernels[0].sqr(r0, a, mod->m, mod->m0inv);
+				kernels[k].sqr(r1, a, mod->m, mod->m0inv);
+				assert_memory_equal(r0, r1, sizeof(r0));
+			}
 }
 
 /* The run-time choice follows CPUID and MCXHSM_FP1024. */
@@ -542,20 +554,29 @@ static void test_select(void **state)
 {
 	const char *env = getenv("MCXHSM_FP1024");
 	mcx_fp1024_mont_mul_fn want = mcx_fp1024_mont_mul_portable;
+	const char *want_name = "portable";
 
 	(void)state;
 #ifdef MCX_HAVE_FP1024_ADX
 	if (env == NULL || strcmp(env, "portable") != 0)
 		if (mcx_fp1024_cpu_has_adx() ||
-		    (env != NULL && strcmp(env, "adx") == 0))
+		    (env != NULL && strcmp(env, "adx") == 0)) {
 			want = mcx_fp1024_mont_mul_adx;
-#else
-	(void)env;
+			want_name = "adx";
+		}
 #endif
+#ifdef MCX_HAVE_FP1024_IFMA
+	/* ifma first, unless "portable" or "adx" is forced */
+	if ((env == NULL ||
+	     (strcmp(env, "portable") != 0 && strcmp(env, "adx") != 0)) &&
+	    mcx_fp1024_cpu_has_ifma()) {
+		want = mcx_fp1024_mont_mul_ifma;
+		want_name = "ifma";
+	}
+#endif
+	(void)env;
 	assert_ptr_equal(mcx_fp1024_mont_mul_select(), want);
-	assert_string_equal(mcx_fp1024_mont_mul_name(want),
-			    want == mcx_fp1024_mont_mul_portable ? "portable"
-								 : "adx");
+	assert_string_equal(mcx_fp1024_mont_mul_name(want), want_name);
 	fprintf(stderr, "# selected kernel: %s\n",
 		mcx_fp1024_mont_mul_name(want));
 }

@@ -25,6 +25,7 @@
 
 #include "admin/kms_xml.h"
 #include "tests/common/vectors.h"
+#include "tests/kms/kms_xml_ref.h"
 
 #define XSI  "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\""
 #define XENC "http://www.w3.org/2001/04/xmlenc#"
@@ -269,6 +270,20 @@ static void test_annex_d_examples(void **state)
 	    mcx_kms_xml_validate_keyset(kms, &prov->keysets[0], NULL, 0,
 					MCX_KMS_XML_UID_AS_TEXT, err),
 	    MCX_KMS_XML_OK);
+	/* the admin tool's public checks: the UserID is the F.2.1 UID */
+	assert_int_equal(mcx_kms_xml_check_keyset(&prov->keysets[0],
+						  "localhost:8080", 2592000, 0,
+						  err),
+			 MCX_KMS_XML_OK);
+	assert_int_equal(mcx_kms_xml_check_keyset(&prov->keysets[0],
+						  "localhost:8080", 2592001, 0,
+						  err),
+			 MCX_KMS_XML_ERR_UID);
+	expect_msg(err, "KmsKeySet[1]/UserID", "does not match");
+	assert_int_equal(mcx_kms_xml_check_keyset(&prov->keysets[0],
+						  "kms.other", 2592000, 0, err),
+			 MCX_KMS_XML_ERR_SCHEMA);
+	expect_msg(err, "KmsKeySet[1]/KmsUri", "certificate");
 	int64_t from = 0, to = 0;
 	assert_int_equal(mcx_kms_xml_keyset_validity(&init->certs[0],
 						     &prov->keysets[0], &from,
@@ -278,6 +293,97 @@ static void test_annex_d_examples(void **state)
 	assert_true(from == (int64_t)625 * 2592000 - 2208988800LL);
 	assert_true(to - from == 2592000);
 	mcx_kms_xml_kms_free(kms);
+	mcx_kms_xml_free(init);
+	mcx_kms_xml_free(prov);
+}
+
+/* What `kms certificate` / `kms issue` write (admin/kms_xml_write.c)
+ * reads back as written: the certificate, clear and wrapped key elements
+ * with their algorithms and TrK name, the UID, the validity. */
+static void test_writer_round_trip(void **state)
+{
+	(void)state;
+	char err[MCX_KMS_XML_ERR_LEN] = "";
+	struct mcx_kms_xml *init = NULL, *prov = NULL, *back = NULL;
+	char *p = vector_file("streamwide_kms_init_response.xml");
+	assert_int_equal(mcx_kms_xml_parse_file(p, NULL, &init, err),
+			 MCX_KMS_XML_OK);
+	free(p);
+	p = vector_file("streamwide_kms_keyprov_response.xml");
+	assert_int_equal(mcx_kms_xml_parse_file(p, NULL, &prov, err),
+			 MCX_KMS_XML_OK);
+	free(p);
+	const struct mcx_kms_xml_cert *c = &init->certs[0];
+	struct mcx_kms_xml_wcert wc = {
+	    .kms_uri = "kms<&>\"x", /* escaped */
+	    .role = "External",
+	    .has_valid_to = 1,
+	    .valid_to = 1800000000,
+	    .user_key_period = c->user_key_period,
+	    .user_key_offset = c->user_key_offset,
+	    .pub_enc_key = c->pub_enc_key,
+	    .pub_auth_key = c->pub_auth_key,
+	};
+	struct mcx_kms_xml_wdoc wd = {.type = MCX_KMS_XML_INIT,
+				      .user_uri = "sip:a@b",
+				      .kms_uri = wc.kms_uri,
+				      .time = 1700000000,
+				      .cert = &wc};
+	size_t len = 0;
+	char *x = mcx_kms_xml_write(&wd, &len);
+	assert_non_null(x);
+	assert_int_equal(parse_str(x, NULL, &back, err), MCX_KMS_XML_OK);
+	assert_int_equal(back->type, MCX_KMS_XML_INIT);
+	assert_string_equal(back->certs[0].kms_uri, "kms<&>\"x");
+	assert_string_equal(back->certs[0].role, "External");
+	assert_true(back->certs[0].has_valid_to &&
+		    back->certs[0].valid_to == 1800000000);
+	assert_memory_equal(back->certs[0].pub_enc_key, c->pub_enc_key, 257);
+	assert_memory_equal(back->certs[0].pub_auth_key, c->pub_auth_key, 65);
+	mcx_kms_xml_free(back);
+	back = NULL;
+	free(x);
+
+	const struct mcx_kms_xml_keyset *ks = &prov->keysets[0];
+	uint8_t wrapped[272];
+	for (size_t i = 0; i < sizeof(wrapped); i++)
+		wrapped[i] = (uint8_t)i;
+	struct mcx_kms_xml_wkeyset wk = {
+	    .kms_uri = ks->kms_uri,
+	    .user_uri = ks->user_uri,
+	    .key_period_no = ks->key_period_no,
+	    .valid_from = 1000,
+	    .valid_to = 2000,
+	    .rsk = {wrapped, 272, MCX_KMS_XML_KW_AES128_PAD, "trk-1"},
+	    .ssk = {ks->ssk.value, ks->ssk.len, NULL, NULL},
+	    .pvt = {ks->pvt.value, ks->pvt.len, NULL, NULL},
+	};
+	memcpy(wk.user_id, ks->user_id, sizeof(wk.user_id));
+	struct mcx_kms_xml_wdoc wp = {.type = MCX_KMS_XML_KEYPROV,
+				      .user_uri = ks->user_uri,
+				      .kms_uri = ks->kms_uri,
+				      .trk_id = "trk-1",
+				      .keysets = &wk,
+				      .n_keysets = 1};
+	x = mcx_kms_xml_write(&wp, &len);
+	assert_non_null(x);
+	assert_int_equal(parse_str(x, NULL, &back, err), MCX_KMS_XML_OK);
+	assert_int_equal(back->n_keysets, 1);
+	const struct mcx_kms_xml_keyset *b = &back->keysets[0];
+	assert_true(b->rsk.encrypted && b->rsk.len == 272);
+	assert_memory_equal(b->rsk.value, wrapped, 272);
+	assert_string_equal(b->rsk.algorithm, MCX_KMS_XML_KW_AES128_PAD);
+	assert_string_equal(b->rsk.key_name, "trk-1");
+	assert_string_equal(back->trk_id, "trk-1");
+	assert_false(b->ssk.encrypted);
+	assert_memory_equal(b->ssk.value, ks->ssk.value, 32);
+	assert_true(b->has_valid_from && b->valid_from == 1000 &&
+		    b->valid_to == 2000);
+	assert_int_equal(
+	    mcx_kms_xml_check_keyset(b, "localhost:8080", 2592000, 0, err),
+	    MCX_KMS_XML_OK);
+	mcx_kms_xml_free(back);
+	free(x);
 	mcx_kms_xml_free(init);
 	mcx_kms_xml_free(prov);
 }
@@ -756,6 +862,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 	    cmocka_unit_test(test_annex_d_examples),
+	    cmocka_unit_test(test_writer_round_trip),
 	    cmocka_unit_test(test_streamwide_clear),
 	    cmocka_unit_test(test_streamwide_encrypted),
 	    cmocka_unit_test(test_bad_keysets),
