@@ -152,14 +152,7 @@ out:
  * R/O sessions, PKCS#11 3.0 §5.6.4). */
 static int open_token(struct mcx_admin *ad, bool so, CK_SESSION_HANDLE *s)
 {
-	CK_SLOT_ID slot = 0;
-	int ret = mcx_p11_load(ad);
-
-	if (ret == MCX_EXIT_OK)
-		ret = mcx_p11_find_token(ad, &slot);
-	if (ret == MCX_EXIT_OK)
-		ret = mcx_p11_open(ad, slot, so, so ? CKU_SO : CKU_USER, s);
-	return ret;
+	return mcx_p11_start(ad, so, so ? CKU_SO : CKU_USER, s);
 }
 
 static struct json_object *record_json(const struct record *r)
@@ -253,8 +246,7 @@ int mcx_audit_cmd_show(struct mcx_admin *ad, int argc, char **argv)
 out:
 	json_object_put(root);
 	free_records(recs, count);
-	mcx_p11_close(ad, session);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, session);
 	return ret;
 }
 
@@ -378,7 +370,6 @@ int mcx_audit_cmd_verify(struct mcx_admin *ad, int argc, char **argv)
 	ret = MCX_EXIT_OK;
 out:
 	free_records(recs, count);
-	mcx_p11_close(ad, session);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, session);
 	return ret;
 }

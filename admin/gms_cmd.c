@@ -181,25 +181,6 @@ static int finish(struct json_object *report, bool json)
 	return MCX_EXIT_OK;
 }
 
-/* Load the module, find the token, log in (read-write session). */
-static int open_token(struct mcx_admin *ad, CK_SESSION_HANDLE *s)
-{
-	CK_SLOT_ID slot = 0;
-	int ret = mcx_p11_load(ad);
-
-	if (ret == MCX_EXIT_OK)
-		ret = mcx_p11_find_token(ad, &slot);
-	if (ret == MCX_EXIT_OK)
-		ret = mcx_p11_open(ad, slot, true, CKU_USER, s);
-	return ret;
-}
-
-static void close_token(struct mcx_admin *ad, CK_SESSION_HANDLE s)
-{
-	mcx_p11_close(ad, s);
-	mcx_p11_unload(ad);
-}
-
 /* Options shared by the sending commands. */
 struct send_opts {
 	const char *from, *out, *text;
@@ -334,7 +315,7 @@ int mcx_gms_cmd_create_group(struct mcx_admin *ad, int argc, char **argv)
 		if (ret != MCX_EXIT_OK)
 			goto out;
 	}
-	ret = open_token(ad, &s);
+	ret = mcx_p11_start(ad, true, CKU_USER, &s);
 	if (ret != MCX_EXIT_OK)
 		goto out;
 	report = json_object_new_object();
@@ -346,7 +327,7 @@ int mcx_gms_cmd_create_group(struct mcx_admin *ad, int argc, char **argv)
 out:
 	json_object_put(report);
 	mcx_gms_group_members_free(&ms);
-	close_token(ad, s);
+	mcx_p11_end(ad, s);
 	return ret;
 }
 
@@ -386,7 +367,7 @@ int mcx_gms_cmd_distribute(struct mcx_admin *ad, int argc, char **argv)
 		if (ret != MCX_EXIT_OK)
 			goto out;
 	}
-	ret = open_token(ad, &s);
+	ret = mcx_p11_start(ad, true, CKU_USER, &s);
 	if (ret != MCX_EXIT_OK)
 		goto out;
 	/* --members replaces the stored list; without it, the stored one */
@@ -416,7 +397,7 @@ out:
 	json_object_put(report);
 	free(gids);
 	mcx_gms_group_members_free(&ms);
-	close_token(ad, s);
+	mcx_p11_end(ad, s);
 	return ret;
 }
 
@@ -449,7 +430,7 @@ int mcx_gms_cmd_revoke(struct mcx_admin *ad, int argc, char **argv)
 	}
 	if (optind != argc || group == NULL)
 		return mcx_main_usage("gms", "revoke");
-	ret = open_token(ad, &s);
+	ret = mcx_p11_start(ad, true, CKU_USER, &s);
 	if (ret != MCX_EXIT_OK)
 		goto out;
 	ret = mcx_gms_group_members_load(ad, s, group, &ms, &stored);
@@ -489,7 +470,7 @@ out:
 	json_object_put(report);
 	free(gids);
 	mcx_gms_group_members_free(&ms);
-	close_token(ad, s);
+	mcx_p11_end(ad, s);
 	return ret;
 }
 
@@ -529,7 +510,7 @@ int mcx_gms_cmd_regroup(struct mcx_admin *ad, int argc, char **argv)
 	}
 	if (optind != argc || group == NULL || from == NULL || so.out == NULL)
 		return mcx_main_usage("gms", "regroup");
-	ret = open_token(ad, &s);
+	ret = mcx_p11_start(ad, true, CKU_USER, &s);
 	if (ret != MCX_EXIT_OK)
 		goto out;
 	/* the union of the constituent groups' members (TS 33.180 7.3) */
@@ -578,7 +559,7 @@ out:
 	free(gids);
 	mcx_gms_group_members_free(&one);
 	mcx_gms_group_members_free(&ms);
-	close_token(ad, s);
+	mcx_p11_end(ad, s);
 	return ret;
 }
 
@@ -629,7 +610,7 @@ int mcx_gms_cmd_forward(struct mcx_admin *ad, int argc, char **argv)
 	ret = mcx_mikey_inspect_read(in, &msg, &msg_len, NULL);
 	if (ret != MCX_EXIT_OK)
 		goto out;
-	ret = open_token(ad, &s);
+	ret = mcx_p11_start(ad, true, CKU_USER, &s);
 	if (ret != MCX_EXIT_OK)
 		goto out;
 	/* 1. the primary GMS's message, verified and taken into the token
@@ -683,6 +664,6 @@ out:
 	json_object_put(report);
 	free(msg);
 	mcx_gms_group_members_free(&ms);
-	close_token(ad, s);
+	mcx_p11_end(ad, s);
 	return ret;
 }

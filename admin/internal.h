@@ -76,6 +76,13 @@ int mcx_p11_find_token(struct mcx_admin *ad, CK_SLOT_ID *slot);
 int mcx_p11_open(struct mcx_admin *ad, CK_SLOT_ID slot, bool rw,
 		 CK_USER_TYPE user_type, CK_SESSION_HANDLE *session);
 void mcx_p11_close(struct mcx_admin *ad, CK_SESSION_HANDLE session);
+/* What most commands do first: mcx_p11_load, mcx_p11_find_token and
+ * mcx_p11_open on that slot; *session is CK_INVALID_HANDLE until it is
+ * open.  Undo with mcx_p11_end (also after a failure). */
+int mcx_p11_start(struct mcx_admin *ad, bool rw, CK_USER_TYPE user_type,
+		  CK_SESSION_HANDLE *session);
+/* mcx_p11_close, then mcx_p11_unload. */
+void mcx_p11_end(struct mcx_admin *ad, CK_SESSION_HANDLE session);
 /* All object handles matching tmpl (NULL/0 = all); *handles is malloc'ed. */
 int mcx_p11_find(struct mcx_admin *ad, CK_SESSION_HANDLE session,
 		 CK_ATTRIBUTE *tmpl, CK_ULONG n, CK_OBJECT_HANDLE **handles,

@@ -12,6 +12,7 @@
 #include <time.h>
 
 #include "admin/internal.h"
+#include "common/hex.h"
 
 void mcx_hex(char *out, const CK_BYTE *in, size_t len)
 {
@@ -23,17 +24,6 @@ void mcx_hex(char *out, const CK_BYTE *in, size_t len)
 		out[2 * i + 1] = digits[in[i] & 0x0f];
 	}
 	out[2 * len] = '\0';
-}
-
-static int nibble(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
 }
 
 bool mcx_unhex(const char *hex, CK_BYTE **out, size_t *len)
@@ -48,8 +38,8 @@ bool mcx_unhex(const char *hex, CK_BYTE **out, size_t *len)
 	if (buf == NULL)
 		return false;
 	for (i = 0; i < n / 2; i++) {
-		int hi = nibble(hex[2 * i]);
-		int lo = nibble(hex[2 * i + 1]);
+		int hi = mcx_hex_digit(hex[2 * i]);
+		int lo = mcx_hex_digit(hex[2 * i + 1]);
 
 		if (hi < 0 || lo < 0) {
 			free(buf);

@@ -153,7 +153,6 @@ int mcx_key_cmd_list(struct mcx_admin *ad, int argc, char **argv)
 	CK_ATTRIBUTE tmpl[N_LIST];
 	struct json_object *root = NULL;
 	CK_OBJECT_HANDLE *handles = NULL;
-	CK_SLOT_ID slot = 0;
 	CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
 	size_t count = 0, i = 0, k = 0;
 	int opt = 0, ret = MCX_EXIT_FAIL;
@@ -170,13 +169,7 @@ int mcx_key_cmd_list(struct mcx_admin *ad, int argc, char **argv)
 	memset(tmpl, 0, sizeof(tmpl));
 	for (k = 0; k < N_LIST; k++)
 		tmpl[k].type = list_attrs[k];
-	ret = mcx_p11_load(ad);
-	if (ret != MCX_EXIT_OK)
-		goto out;
-	ret = mcx_p11_find_token(ad, &slot);
-	if (ret != MCX_EXIT_OK)
-		goto out;
-	ret = mcx_p11_open(ad, slot, false, CKU_USER, &session);
+	ret = mcx_p11_start(ad, false, CKU_USER, &session);
 	if (ret != MCX_EXIT_OK)
 		goto out;
 	/* An empty template: every object but audit records, which the
@@ -206,8 +199,7 @@ out:
 	mcx_p11_free_attrs(tmpl, N_LIST);
 	json_object_put(root);
 	free(handles);
-	mcx_p11_close(ad, session);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, session);
 	return ret;
 }
 
@@ -222,7 +214,6 @@ int mcx_key_cmd_delete(struct mcx_admin *ad, int argc, char **argv)
 	};
 	CK_ATTRIBUTE match = {0, NULL, 0};
 	CK_OBJECT_HANDLE *handles = NULL;
-	CK_SLOT_ID slot = 0;
 	CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
 	CK_BYTE *id = NULL;
 	size_t id_len = 0, count = 0, i = 0;
@@ -255,13 +246,7 @@ int mcx_key_cmd_delete(struct mcx_admin *ad, int argc, char **argv)
 		match = (CK_ATTRIBUTE){CKA_UNIQUE_ID, (void *)unique_id,
 				       strlen(unique_id)};
 	}
-	ret = mcx_p11_load(ad);
-	if (ret != MCX_EXIT_OK)
-		goto out;
-	ret = mcx_p11_find_token(ad, &slot);
-	if (ret != MCX_EXIT_OK)
-		goto out;
-	ret = mcx_p11_open(ad, slot, true, CKU_USER, &session);
+	ret = mcx_p11_start(ad, true, CKU_USER, &session);
 	if (ret != MCX_EXIT_OK)
 		goto out;
 	ret = mcx_p11_find(ad, session, &match, 1, &handles, &count);
@@ -287,7 +272,6 @@ int mcx_key_cmd_delete(struct mcx_admin *ad, int argc, char **argv)
 out:
 	free(id);
 	free(handles);
-	mcx_p11_close(ad, session);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, session);
 	return ret;
 }

@@ -31,18 +31,6 @@ struct kms {
 	CK_BYTE z_pub[257], kpak[65];
 };
 
-static int open_user(struct mcx_admin *ad, CK_SESSION_HANDLE *s)
-{
-	CK_SLOT_ID slot = 0;
-	int ret = mcx_p11_load(ad);
-
-	if (ret == MCX_EXIT_OK)
-		ret = mcx_p11_find_token(ad, &slot);
-	if (ret == MCX_EXIT_OK)
-		ret = mcx_p11_open(ad, slot, true, CKU_USER, s);
-	return ret;
-}
-
 static int find_secret(struct mcx_admin *ad, CK_SESSION_HANDLE s,
 		       CK_KEY_TYPE kt, const char *uri, CK_OBJECT_HANDLE *h,
 		       size_t *count)
@@ -193,7 +181,7 @@ int mcx_kms_cmd_create(struct mcx_admin *ad, int argc, char **argv)
 	if (optind != argc || uri == NULL || uri[0] == '\0' || !have_period ||
 	    period == 0 || !have_offset)
 		return mcx_main_usage("kms", "create");
-	ret = open_user(ad, &s);
+	ret = mcx_p11_start(ad, true, CKU_USER, &s);
 	if (ret != MCX_EXIT_OK)
 		goto out;
 	/* one KMS per URI: identity keys find their KMS by it */
@@ -245,8 +233,7 @@ int mcx_kms_cmd_create(struct mcx_admin *ad, int argc, char **argv)
 	       "z_T and KSAK in the token\n",
 	       uri, (unsigned long)period, (unsigned long)offset);
 out:
-	mcx_p11_close(ad, s);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, s);
 	return ret;
 }
 
@@ -284,7 +271,7 @@ int mcx_kms_cmd_certificate(struct mcx_admin *ad, int argc, char **argv)
 	}
 	if (optind != argc || out == NULL)
 		return mcx_main_usage("kms", "certificate");
-	ret = open_user(ad, &s);
+	ret = mcx_p11_start(ad, true, CKU_USER, &s);
 	if (ret == MCX_EXIT_OK)
 		ret = find_kms(ad, s, uri, &k);
 	if (ret != MCX_EXIT_OK)
@@ -315,8 +302,7 @@ int mcx_kms_cmd_certificate(struct mcx_admin *ad, int argc, char **argv)
 out:
 	free(xml);
 	free(k.uri);
-	mcx_p11_close(ad, s);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, s);
 	return ret;
 }
 
@@ -458,7 +444,7 @@ int mcx_kms_cmd_issue(struct mcx_admin *ad, int argc, char **argv)
 		free(o.users);
 		return ret;
 	}
-	ret = open_user(ad, &s);
+	ret = mcx_p11_start(ad, true, CKU_USER, &s);
 	if (ret == MCX_EXIT_OK)
 		ret = find_kms(ad, s, o.uri, &k);
 	if (ret == MCX_EXIT_OK)
@@ -543,7 +529,6 @@ out:
 	free(wrapped);
 	free(o.users);
 	free(k.uri);
-	mcx_p11_close(ad, s);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, s);
 	return ret;
 }

@@ -580,7 +580,6 @@ int mcx_kms_cmd_import(struct mcx_admin *ad, int argc, char **argv)
 	};
 	struct mcx_kms_import imp;
 	struct json_object *root = NULL, *files = NULL, *jf = NULL;
-	CK_SLOT_ID slot = 0;
 	size_t certs = 0, keysets = 0, unchanged = 0, failed = 0;
 	int opt = 0, ret = MCX_EXIT_OK, r = 0;
 	bool json = false;
@@ -604,11 +603,7 @@ int mcx_kms_cmd_import(struct mcx_admin *ad, int argc, char **argv)
 	}
 	if (optind >= argc)
 		return mcx_main_usage("kms", "import");
-	ret = mcx_p11_load(ad);
-	if (ret == MCX_EXIT_OK)
-		ret = mcx_p11_find_token(ad, &slot);
-	if (ret == MCX_EXIT_OK)
-		ret = mcx_p11_open(ad, slot, true, CKU_USER, &imp.session);
+	ret = mcx_p11_start(ad, true, CKU_USER, &imp.session);
 	if (ret != MCX_EXIT_OK)
 		goto out;
 	root = json_object_new_object();
@@ -657,7 +652,6 @@ out:
 	free(imp.revoke);
 	free(imp.checked);
 	free(imp.error);
-	mcx_p11_close(ad, imp.session);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, imp.session);
 	return ret;
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "admin/kms_xml_internal.h"
+#include "common/hex.h"
 #include "common/wipe.h"
 
 enum mcx_kms_xml_err mcx_kms_xml_fail(char *err, enum mcx_kms_xml_err e,
@@ -115,17 +116,6 @@ enum mcx_kms_xml_err mcx_kms_xml_text(const xmlNode *n, const char *path,
 	return MCX_KMS_XML_OK;
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 static int b64val(char c)
 {
 	if (c >= 'A' && c <= 'Z')
@@ -194,7 +184,7 @@ int mcx_kms_xml_decode(const char *text, uint8_t **out, size_t *len)
 	for (const char *p = text; *p != '\0'; p++) {
 		if (is_space(*p))
 			continue;
-		if (hexval(*p) < 0)
+		if (mcx_hex_digit(*p) < 0)
 			all_hex = 0;
 		digits++;
 	}
@@ -213,9 +203,9 @@ int mcx_kms_xml_decode(const char *text, uint8_t **out, size_t *len)
 		if (is_space(*p))
 			continue;
 		if (hi < 0) {
-			hi = hexval(*p);
+			hi = mcx_hex_digit(*p);
 		} else {
-			buf[o++] = (uint8_t)(hi << 4 | hexval(*p));
+			buf[o++] = (uint8_t)(hi << 4 | mcx_hex_digit(*p));
 			hi = -1;
 		}
 	}

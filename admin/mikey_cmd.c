@@ -432,7 +432,6 @@ int mcx_mikey_cmd_send(struct mcx_admin *ad, int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	CK_MCX_MIKEY_SEND_PARAMS p;
-	CK_SLOT_ID slot = 0;
 	CK_SESSION_HANDLE s = CK_INVALID_HANDLE;
 	CK_OBJECT_HANDLE key = CK_INVALID_HANDLE, signer = CK_INVALID_HANDLE;
 	CK_BYTE *kid = NULL, *groups = NULL, *msg = NULL;
@@ -528,13 +527,7 @@ int mcx_mikey_cmd_send(struct mcx_admin *ad, int argc, char **argv)
 	p.ulReceiverUriLen = strlen(to);
 	p.pGroupIds = groups;
 	p.ulGroupIdsLen = groups_len;
-	ret = mcx_p11_load(ad);
-	if (ret != MCX_EXIT_OK)
-		goto out;
-	ret = mcx_p11_find_token(ad, &slot);
-	if (ret != MCX_EXIT_OK)
-		goto out;
-	ret = mcx_p11_open(ad, slot, false, CKU_USER, &s);
+	ret = mcx_p11_start(ad, false, CKU_USER, &s);
 	if (ret != MCX_EXIT_OK)
 		goto out;
 	ret = mcx_mikey_cmd_find_key(ad, s, kid, &key);
@@ -568,8 +561,7 @@ out:
 	free(groups);
 	free(kid);
 	free(group_ids);
-	mcx_p11_close(ad, s);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, s);
 	return ret;
 }
 
@@ -596,7 +588,6 @@ int mcx_mikey_cmd_receive(struct mcx_admin *ad, int argc, char **argv)
 	    {NULL, 0, NULL, 0},
 	};
 	CK_MCX_MIKEY_RECEIVE_PARAMS rp;
-	CK_SLOT_ID slot = 0;
 	CK_SESSION_HANDLE s = CK_INVALID_HANDLE;
 	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
 	CK_BYTE *msg = NULL;
@@ -641,15 +632,9 @@ int mcx_mikey_cmd_receive(struct mcx_admin *ad, int argc, char **argv)
 	}
 	if (optind != argc || n_in == 0)
 		goto usage;
-	ret = mcx_p11_load(ad);
-	if (ret != MCX_EXIT_OK)
-		goto out;
-	ret = mcx_p11_find_token(ad, &slot);
-	if (ret != MCX_EXIT_OK)
-		goto out;
 	/* One login for every message: a member takes a group's GMK and
 	 * MKFC (or a whole backlog) at once. */
-	ret = mcx_p11_open(ad, slot, true, CKU_USER, &s);
+	ret = mcx_p11_start(ad, true, CKU_USER, &s);
 	if (ret != MCX_EXIT_OK)
 		goto out;
 	all = json_object_new_array();
@@ -690,7 +675,6 @@ out:
 	json_object_put(all);
 	free(msg);
 	free(in);
-	mcx_p11_close(ad, s);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, s);
 	return ret;
 }

@@ -208,6 +208,27 @@ void mcx_p11_close(struct mcx_admin *ad, CK_SESSION_HANDLE session)
 		ad->p11.f->C_CloseSession(session);
 }
 
+int mcx_p11_start(struct mcx_admin *ad, bool rw, CK_USER_TYPE user_type,
+		  CK_SESSION_HANDLE *session)
+{
+	CK_SLOT_ID slot = 0;
+	int ret = MCX_EXIT_OK;
+
+	*session = CK_INVALID_HANDLE;
+	ret = mcx_p11_load(ad);
+	if (ret == MCX_EXIT_OK)
+		ret = mcx_p11_find_token(ad, &slot);
+	if (ret == MCX_EXIT_OK)
+		ret = mcx_p11_open(ad, slot, rw, user_type, session);
+	return ret;
+}
+
+void mcx_p11_end(struct mcx_admin *ad, CK_SESSION_HANDLE session)
+{
+	mcx_p11_close(ad, session);
+	mcx_p11_unload(ad);
+}
+
 int mcx_p11_find(struct mcx_admin *ad, CK_SESSION_HANDLE session,
 		 CK_ATTRIBUTE *tmpl, CK_ULONG n, CK_OBJECT_HANDLE **handles,
 		 size_t *count)

@@ -153,28 +153,20 @@ static bool parse(struct mcx_admin *ad, int argc, char **argv, struct opts *o)
 	return o->regroup_id != NULL && o->regroup_id[0] != '\0';
 }
 
-/* "1735689600", "+3600" (seconds from now) or "2025-01-01T00:00:00Z". */
+/* "+3600" (seconds from now), else an absolute time as mikey send takes
+ * it: "1735689600" or "2025-01-01T00:00:00Z". */
 static bool parse_time(const char *s, CK_ULONG *out)
 {
 	char *end = NULL;
-	struct tm tm;
+	unsigned long long v = 0;
 
-	if (s[0] == '+' || (s[0] >= '0' && s[0] <= '9' && !strchr(s, '-'))) {
-		unsigned long long v = 0;
-		errno = 0;
-		v = strtoull(s[0] == '+' ? s + 1 : s, &end, 10);
-		if (errno != 0 || end == s || *end != '\0')
-			return false;
-		*out =
-		    (CK_ULONG)(s[0] == '+' ? (unsigned long long)time(NULL) + v
-					   : v);
-		return true;
-	}
-	memset(&tm, 0, sizeof(tm));
-	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
-	if (end == NULL || *end != '\0')
+	if (s[0] != '+')
+		return mcx_mikey_cmd_parse_time(s, out);
+	errno = 0;
+	v = strtoull(s + 1, &end, 10);
+	if (errno != 0 || end == s + 1 || *end != '\0')
 		return false;
-	*out = (CK_ULONG)timegm(&tm);
+	*out = (CK_ULONG)((unsigned long long)time(NULL) + v);
 	return true;
 }
 
@@ -302,19 +294,6 @@ static void print_cv(struct mcx_admin *ad, CK_SESSION_HANDLE s,
 	}
 }
 
-/* Open the token R/W, logged in as the user. */
-static int open_user(struct mcx_admin *ad, CK_SESSION_HANDLE *s)
-{
-	CK_SLOT_ID slot = 0;
-	int ret = mcx_p11_load(ad);
-
-	if (ret == MCX_EXIT_OK)
-		ret = mcx_p11_find_token(ad, &slot);
-	if (ret == MCX_EXIT_OK)
-		ret = mcx_p11_open(ad, slot, true, CKU_USER, s);
-	return ret;
-}
-
 static int refuse_existing(struct mcx_admin *ad, CK_SESSION_HANDLE s,
 			   const char *rid)
 {
@@ -370,7 +349,7 @@ int mcx_regroup_cmd_new(struct mcx_admin *ad, int argc, char **argv)
 		return mcx_main_usage("regroup", "new");
 	if (o.expires != NULL && !parse_time(o.expires, &expiry))
 		return mcx_main_fail("--expires: not a time: %s", o.expires);
-	ret = open_user(ad, &s);
+	ret = mcx_p11_start(ad, true, CKU_USER, &s);
 	if (ret == MCX_EXIT_OK)
 		ret = refuse_existing(ad, s, o.regroup_id);
 	if (ret != MCX_EXIT_OK)
@@ -383,8 +362,7 @@ int mcx_regroup_cmd_new(struct mcx_admin *ad, int argc, char **argv)
 	}
 	print_cv(ad, s, h, "seed", o.regroup_id, o.json);
 out:
-	mcx_p11_close(ad, s);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, s);
 	return ret;
 }
 
@@ -464,7 +442,7 @@ int mcx_regroup_cmd_start(struct mcx_admin *ad, int argc, char **argv)
 	}
 	ret = read_seed_file(o.seed_file, prot);
 	if (ret == MCX_EXIT_OK)
-		ret = open_user(ad, &s);
+		ret = mcx_p11_start(ad, true, CKU_USER, &s);
 	if (ret == MCX_EXIT_OK)
 		ret = refuse_existing(ad, s, o.regroup_id);
 	if (ret == MCX_EXIT_OK)
@@ -492,8 +470,7 @@ int mcx_regroup_cmd_start(struct mcx_admin *ad, int argc, char **argv)
 	}
 	print_cv(ad, s, h, "seed", o.regroup_id, o.json);
 out:
-	mcx_p11_close(ad, s);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, s);
 	return ret;
 }
 
@@ -550,7 +527,7 @@ int mcx_regroup_cmd_wrap(struct mcx_admin *ad, int argc, char **argv)
 		ret = mcx_main_fail("out of memory");
 		goto out;
 	}
-	ret = open_user(ad, &s);
+	ret = mcx_p11_start(ad, true, CKU_USER, &s);
 	if (ret == MCX_EXIT_OK)
 		ret = find_seed(ad, s, o.regroup_id, &seed);
 	for (size_t i = 0; i < n && ret == MCX_EXIT_OK; i++)
@@ -583,8 +560,7 @@ int mcx_regroup_cmd_wrap(struct mcx_admin *ad, int argc, char **argv)
 out:
 	free(keys);
 	free(out);
-	mcx_p11_close(ad, s);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, s);
 	return ret;
 }
 
@@ -604,7 +580,7 @@ int mcx_regroup_cmd_end(struct mcx_admin *ad, int argc, char **argv)
 	    o.from_csk || o.from_musik || o.musik || o.out_dir || o.gmk ||
 	    o.expires || o.p0)
 		return mcx_main_usage("regroup", "end");
-	ret = open_user(ad, &s);
+	ret = mcx_p11_start(ad, true, CKU_USER, &s);
 	for (size_t k = 0; k < 2 && ret == MCX_EXIT_OK; k++) {
 		CK_OBJECT_HANDLE *found = NULL;
 		size_t n = 0;
@@ -624,8 +600,7 @@ int mcx_regroup_cmd_end(struct mcx_admin *ad, int argc, char **argv)
 	else if (ret == MCX_EXIT_OK)
 		printf("regroup %s ended: %zu seed(s), %zu RGK(s) destroyed\n",
 		       o.regroup_id, total[0], total[1]);
-	mcx_p11_close(ad, s);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, s);
 	return ret;
 }
 
@@ -658,7 +633,7 @@ int mcx_regroup_cmd_derive(struct mcx_admin *ad, int argc, char **argv)
 		return mcx_main_usage("regroup", "derive");
 	snprintf(label, sizeof(label), "rgk:%s", o.regroup_id);
 	t[3].ulValueLen = strlen(label);
-	ret = open_user(ad, &s);
+	ret = mcx_p11_start(ad, true, CKU_USER, &s);
 	if (ret == MCX_EXIT_OK)
 		ret = find_seed(ad, s, o.regroup_id, &seed);
 	if (ret == MCX_EXIT_OK)
@@ -679,7 +654,6 @@ int mcx_regroup_cmd_derive(struct mcx_admin *ad, int argc, char **argv)
 	print_cv(ad, s, h, "rgk", o.regroup_id, o.json);
 out:
 	free(old);
-	mcx_p11_close(ad, s);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, s);
 	return ret;
 }

@@ -148,8 +148,7 @@ int mcx_token_cmd_init(struct mcx_admin *ad, int argc, char **argv)
 out:
 	mcx_wipe(so_pin, sizeof(so_pin));
 	mcx_wipe(pin, sizeof(pin));
-	mcx_p11_close(ad, session);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, session);
 	return ret;
 }
 
@@ -432,8 +431,7 @@ int mcx_token_cmd_set_pin(struct mcx_admin *ad, int argc, char **argv)
 out:
 	mcx_wipe(old_pin, sizeof(old_pin));
 	mcx_wipe(new_pin, sizeof(new_pin));
-	mcx_p11_close(ad, session);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, session);
 	return ret;
 }
 
@@ -451,7 +449,6 @@ int mcx_token_cmd_init_pin(struct mcx_admin *ad, int argc, char **argv)
 	char new_pin[MCX_PIN_MAX] = {0};
 	size_t new_len = 0;
 	const char *new_file = NULL;
-	CK_SLOT_ID slot = 0;
 	CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
 	CK_RV rv = CKR_OK;
 	int opt = 0, ret = MCX_EXIT_FAIL;
@@ -467,13 +464,7 @@ int mcx_token_cmd_init_pin(struct mcx_admin *ad, int argc, char **argv)
 	ret = mcx_pin_read_new(new_file, "user PIN", new_pin, &new_len);
 	if (ret != MCX_EXIT_OK)
 		goto out;
-	ret = mcx_p11_load(ad);
-	if (ret != MCX_EXIT_OK)
-		goto out;
-	ret = mcx_p11_find_token(ad, &slot);
-	if (ret != MCX_EXIT_OK)
-		goto out;
-	ret = mcx_p11_open(ad, slot, true, CKU_SO, &session);
+	ret = mcx_p11_start(ad, true, CKU_SO, &session);
 	if (ret != MCX_EXIT_OK)
 		goto out;
 	rv = ad->p11.f->C_InitPIN(session, (CK_UTF8CHAR_PTR)new_pin, new_len);
@@ -485,7 +476,6 @@ int mcx_token_cmd_init_pin(struct mcx_admin *ad, int argc, char **argv)
 	ret = MCX_EXIT_OK;
 out:
 	mcx_wipe(new_pin, sizeof(new_pin));
-	mcx_p11_close(ad, session);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, session);
 	return ret;
 }

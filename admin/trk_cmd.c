@@ -19,6 +19,7 @@
 #include <string.h>
 
 #include "admin/internal.h"
+#include "common/hex.h"
 #include "common/wipe.h"
 
 /* A TrK file holds at most this much: 32 key octets as hex text with
@@ -30,17 +31,6 @@ struct trk_opts {
 	CK_ULONG bits;
 	bool ink;
 };
-
-static int hexdigit(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* The key file: 16 or 32 raw octets, or their hex text (white space
  * ignored).  key holds 32 octets; the caller wipes it. */
@@ -67,8 +57,8 @@ static int read_key_file(const char *path, CK_BYTE key[32], size_t *len)
 		goto out;
 	}
 	for (i = 0; i < n && hex; i++)
-		if (hexdigit(buf[i]) < 0 && buf[i] != ' ' && buf[i] != '\n' &&
-		    buf[i] != '\r' && buf[i] != '\t')
+		if (mcx_hex_digit(buf[i]) < 0 && buf[i] != ' ' &&
+		    buf[i] != '\n' && buf[i] != '\r' && buf[i] != '\t')
 			hex = false;
 	if (!hex) {
 		/* raw octets (a raw random key made of hex digits and white
@@ -85,7 +75,7 @@ static int read_key_file(const char *path, CK_BYTE key[32], size_t *len)
 		goto out;
 	}
 	for (i = 0; i < n; i++) {
-		int d = hexdigit(buf[i]);
+		int d = mcx_hex_digit(buf[i]);
 
 		if (d < 0)
 			continue;
@@ -217,7 +207,6 @@ static int trk_install(struct mcx_admin *ad, int argc, char **argv,
 	CK_BYTE *id = NULL;
 	size_t key_len = 0, id_len = 0;
 	CK_ULONG value_len = 0;
-	CK_SLOT_ID slot = 0;
 	CK_SESSION_HANDLE session = CK_INVALID_HANDLE;
 	CK_OBJECT_HANDLE obj = CK_INVALID_HANDLE;
 	CK_MECHANISM gen = {CKM_AES_KEY_GEN, NULL, 0};
@@ -257,13 +246,7 @@ static int trk_install(struct mcx_admin *ad, int argc, char **argv,
 	     import ? (void *)key : (void *)&value_len,
 	     import ? key_len : sizeof(value_len)},
 	};
-	ret = mcx_p11_load(ad);
-	if (ret != MCX_EXIT_OK)
-		goto out;
-	ret = mcx_p11_find_token(ad, &slot);
-	if (ret != MCX_EXIT_OK)
-		goto out;
-	ret = mcx_p11_open(ad, slot, true, CKU_USER, &session);
+	ret = mcx_p11_start(ad, true, CKU_USER, &session);
 	if (ret != MCX_EXIT_OK)
 		goto out;
 	ret = check_unique(ad, session, &o, id, id_len);
@@ -286,8 +269,7 @@ static int trk_install(struct mcx_admin *ad, int argc, char **argv,
 out:
 	mcx_wipe(key, sizeof(key));
 	free(id);
-	mcx_p11_close(ad, session);
-	mcx_p11_unload(ad);
+	mcx_p11_end(ad, session);
 	return ret;
 }
 

@@ -1,5 +1,6 @@
 /*
- * AVX-512 IFMA 1024-bit Montgomery multiplication.  Contract:
+ * AVX-512 IFMA 1024-bit Montgomery multiplication (and reduction, for the
+ * lazy-reduction pair).  Contract:
  * mechanisms/fp1024_kernel.h -- bit-identical results to the portable and
  * ADX kernels (a * b * 2^-1024 mod m, fully reduced), so every table and
  * differential test of the field layer applies unchanged.
@@ -21,7 +22,9 @@
  * Conversions 16 x 64 <-> 20 x 52 at the boundary: in, one VPERMI2B
  * (AVX512-VBMI) gathers the 8 bytes holding each 52-bit field, VPSRLVQ and
  * VPAND align them (tables below; zero-masked bytes give the 2^16 offset
- * and the zero top lanes); out, one carry pass and a pack in scalar code.
+ * and the zero top lanes); out (out52), carries, packing and the final
+ * subtraction all in vector registers with mask arithmetic (the scalar
+ * version of that step measured a fifth of the kernel).
  *
  * Per row i the position-0 limb is kept in a scalar register (s): the
  * reduction digit y = s * (-m^-1) mod 2^52 depends on it, and computing it
@@ -30,10 +33,25 @@
  * lane 1 of the accumulator (available one row ahead) plus the four
  * products touching position 1; the vector lane 0 is shifted out unused.
  *
- * Constant time: no branch or address depends on a value; the final
- * subtraction is selected with a mask.  Stack copies are wiped.
- * Run-time choice (fp1024_select.c): only with CPUID avx512f, avx512vl,
- * avx512bw, avx512ifma, avx512vbmi and zmm state enabled by the OS (XGETBV).
+ * Constant time: no branch or address depends on a value; carries,
+ * borrows and the final subtraction go through masks (integer arithmetic
+ * on k-register values, never a branch).  The one stack copy (b's limbs)
+ * is zeroed on return.
+ * Run-time choice (fp1024_select.c): only with CPUID bmi2, avx512f,
+ * avx512vl, avx512bw, avx512ifma, avx512vbmi and zmm state enabled by the
+ * OS (XGETBV).
+ *
+ * Measured (tests/bench/bench_fp1024, interleaved medians, this 2-core
+ * Sapphire Rapids VM under load): mul 0.57-0.58x the ADX kernel's time
+ * (148-170 ns against 260-287 ns), redc 0.78-0.86x.  The 20 rows are ~70%
+ * of the product, bound by instruction throughput and the y -> Y ->
+ * accumulator latency; tried and not kept (no gain, same run): the third
+ * vector as ymm (4 live lanes), the row as inline assembler (gcc's code
+ * has ~65 instructions a row, hand-written 45, same time), all products
+ * accumulated directly into x (latency bound, 10% slower), an IFMA
+ * mul_wide (0.97x of ADX), two independent products interleaved in one
+ * loop (0.80-1.07x of two calls: the out-of-order core already overlaps
+ * independent calls).
  * Valgrind does not emulate AVX-512 (and hides it from CPUID), so the
  * constant-time harness (tests/ct) runs the ADX and portable kernels;
  * this kernel's trace is value-independent by construction (straight-line
@@ -46,7 +64,6 @@
 #include <cpuid.h>
 #include <immintrin.h>
 #include <stddef.h>
-
 
 #define N      MCX_FP1024_LIMBS
 #define L52    20 /* 52-bit limbs of a 1024-bit value (1040 bits) */
@@ -171,55 +188,108 @@ IFMA_TARGET static inline uint64_t limb52(const uint64_t x[N], int k,
 }
 
 /*
- * t[0..19]: an unnormalised radix-2^52 value below 2^1025 (lanes < 2^63).
- * Carry pass, pack into 16 limbs + the bit 1024 (returned).
+ * The result, out of radix 2^52: x (lanes < 2^63, value < 2m < 2^1025)
+ * normalised, packed into 16 limbs and reduced once by m, all in vector
+ * registers.  Carries: two shift-and-add rounds leave lanes <= 2^52; the
+ * remaining +1 carries ripple through lanes equal to 2^52 - 1, resolved at
+ * once with the mask addition ((G << 1) + P) ^ P (G: lanes that carry out,
+ * P: lanes that pass a carry on).  The borrows of r - m the same way.
  */
-IFMA_TARGET static inline uint64_t from52(uint64_t r[N], uint64_t t[L52])
+IFMA_TARGET static inline void out52(uint64_t r[N], __m512i x0, __m512i x1,
+				     __m512i x2, const uint64_t m[N], int nsub)
 {
-	uint64_t c = 0;
+	const __m512i zero = _mm512_setzero_si512();
+	const __m512i one = _mm512_set1_epi64(1);
+	const __m512i mask = _mm512_set1_epi64((long long)MASK52);
+	const __m512i mv0 = _mm512_loadu_si512((const void *)m);
+	const __m512i mv1 = _mm512_loadu_si512((const void *)(m + 8));
+	__m512i r0, r1, d0, d1;
+	uint32_t g = 0, p = 0, inc = 0, take = 0;
+	uint32_t top = 0;
 
-#pragma GCC unroll 20
-	for (int k = 0; k < L52; k++) {
-		uint64_t v = t[k] + c;
+	for (int round = 0; round < 2; round++) {
+		const __m512i c0 = _mm512_srli_epi64(x0, 52);
+		const __m512i c1 = _mm512_srli_epi64(x1, 52);
+		const __m512i c2 = _mm512_srli_epi64(x2, 52);
 
-		t[k] = v & MASK52;
-		c = v >> 52;
+		x0 = _mm512_add_epi64(_mm512_and_si512(x0, mask),
+				      _mm512_alignr_epi64(c0, zero, 7));
+		x1 = _mm512_add_epi64(_mm512_and_si512(x1, mask),
+				      _mm512_alignr_epi64(c1, c0, 7));
+		x2 = _mm512_add_epi64(_mm512_and_si512(x2, mask),
+				      _mm512_alignr_epi64(c2, c1, 7));
 	}
-#pragma GCC unroll 16
-	for (int w = 0; w < N; w++) {
-		int k = (64 * w) / 52;
-		int sh = 64 * w - 52 * k;
-		uint64_t v = t[k] >> sh;
+	g = (uint32_t)_mm512_cmpgt_epu64_mask(x0, mask) |
+	    (uint32_t)_mm512_cmpgt_epu64_mask(x1, mask) << 8 |
+	    (uint32_t)_mm512_cmpgt_epu64_mask(x2, mask) << 16;
+	p = (uint32_t)_mm512_cmpeq_epu64_mask(x0, mask) |
+	    (uint32_t)_mm512_cmpeq_epu64_mask(x1, mask) << 8 |
+	    (uint32_t)_mm512_cmpeq_epu64_mask(x2, mask) << 16;
+	inc = ((g << 1) + p) ^ p;
+	x0 = _mm512_and_si512(_mm512_mask_add_epi64(x0, (__mmask8)inc, x0, one),
+			      mask);
+	x1 = _mm512_and_si512(
+	    _mm512_mask_add_epi64(x1, (__mmask8)(inc >> 8), x1, one), mask);
+	x2 = _mm512_and_si512(
+	    _mm512_mask_add_epi64(x2, (__mmask8)(inc >> 16), x2, one), mask);
+	/* bits 1024.. = limb 19 >> 36 (0..3: below 3m < 2^1026) */
+	top = (uint32_t)((uint64_t)_mm_extract_epi64(
+			     _mm512_extracti32x4_epi32(x2, 1), 1) >>
+			 36);
+	/* 64-bit limb w = n[k] >> sh | n[k+1] << (52 - sh) | n[k+2] << (104
+	 * - sh), k = floor(64 w / 52), sh = 64 w - 52 k (shift counts >= 64
+	 * give 0).  Lane 7 of the index is the highest argument. */
+	r0 = _mm512_ternarylogic_epi64(
+	    _mm512_srlv_epi64(
+		_mm512_permutex2var_epi64(
+		    x0, _mm512_set_epi64(8, 7, 6, 4, 3, 2, 1, 0), x1),
+		_mm512_set_epi64(32, 20, 8, 48, 36, 24, 12, 0)),
+	    _mm512_sllv_epi64(
+		_mm512_permutex2var_epi64(
+		    x0, _mm512_set_epi64(9, 8, 7, 5, 4, 3, 2, 1), x1),
+		_mm512_set_epi64(20, 32, 44, 4, 16, 28, 40, 52)),
+	    _mm512_sllv_epi64(
+		_mm512_permutex2var_epi64(
+		    x0, _mm512_set_epi64(10, 9, 8, 6, 5, 4, 3, 2), x1),
+		_mm512_set_epi64(64, 64, 64, 56, 64, 64, 64, 64)),
+	    0xfe);
+	r1 = _mm512_ternarylogic_epi64(
+	    _mm512_srlv_epi64(
+		_mm512_permutex2var_epi64(
+		    x1, _mm512_set_epi64(10, 9, 8, 6, 5, 4, 3, 1), x2),
+		_mm512_set_epi64(24, 12, 0, 40, 28, 16, 4, 44)),
+	    _mm512_sllv_epi64(
+		_mm512_permutex2var_epi64(
+		    x1, _mm512_set_epi64(11, 10, 9, 7, 6, 5, 4, 2), x2),
+		_mm512_set_epi64(28, 40, 52, 12, 24, 36, 48, 8)),
+	    _mm512_sllv_epi64(
+		_mm512_permutex2var_epi64(
+		    x1, _mm512_set_epi64(12, 11, 10, 8, 7, 6, 5, 3), x2),
+		_mm512_set_epi64(64, 64, 64, 64, 64, 64, 64, 60)),
+	    0xfe);
+	/* nsub times: d = r - m with its borrows; keep r when (top, r) < m,
+	 * i.e. the subtraction borrows out of 1024 bits and top is 0 */
+	for (int j = 0; j < nsub; j++) {
+		uint32_t bout = 0, keep = 0;
 
-		/* bits of the next limbs start at 52 - sh, 104 - sh < 64 */
-		v |= t[k + 1] << (52 - sh);
-		if (104 - sh < 64 && k + 2 < L52)
-			v |= t[k + 2] << (104 - sh);
-		r[w] = v;
+		g = (uint32_t)_mm512_cmplt_epu64_mask(r0, mv0) |
+		    (uint32_t)_mm512_cmplt_epu64_mask(r1, mv1) << 8;
+		p = (uint32_t)_mm512_cmpeq_epu64_mask(r0, mv0) |
+		    (uint32_t)_mm512_cmpeq_epu64_mask(r1, mv1) << 8;
+		inc = ((g << 1) + p) ^ p; /* borrows into lanes 0..15 */
+		bout = (inc >> 16) & 1;
+		d0 = _mm512_sub_epi64(r0, mv0);
+		d1 = _mm512_sub_epi64(r1, mv1);
+		d0 = _mm512_mask_sub_epi64(d0, (__mmask8)inc, d0, one);
+		d1 = _mm512_mask_sub_epi64(d1, (__mmask8)(inc >> 8), d1, one);
+		keep = bout & ((top - 1) >> 31); /* top == 0, top <= 3 */
+		take = 0 - (keep ^ 1);
+		r0 = _mm512_mask_mov_epi64(r0, (__mmask8)take, d0);
+		r1 = _mm512_mask_mov_epi64(r1, (__mmask8)take, d1);
+		top -= bout & take;
 	}
-	return t[L52 - 1] >> (1024 - 52 * (L52 - 1));
-}
-
-/* r = r - m if r (with its bit 1024 in top) >= m, else r; r < 2m.
- * d: 16 limbs of scratch (the caller wipes it). */
-IFMA_TARGET static inline void final_sub(uint64_t r[N], uint64_t top,
-					 const uint64_t m[N], uint64_t d[N])
-{
-	unsigned char br = 0;
-	uint64_t keep = 0;
-
-#pragma GCC unroll 16
-	for (int i = 0; i < N; i++) {
-		unsigned long long o = 0;
-
-		br = _subborrow_u64(br, r[i], m[i], &o);
-		d[i] = o;
-	}
-	/* r < m exactly when the subtraction borrowed and bit 1024 is 0 */
-	keep = 0 - ((uint64_t)br & (top ^ 1));
-#pragma GCC unroll 16
-	for (int i = 0; i < N; i++)
-		r[i] = (r[i] & keep) | (d[i] & ~keep);
+	_mm512_storeu_si512((void *)r, r0);
+	_mm512_storeu_si512((void *)(r + 8), r1);
 }
 
 /*
@@ -233,7 +303,7 @@ IFMA_TARGET static inline void final_sub(uint64_t r[N], uint64_t top,
  * 52 bits.  Lanes stay below 2^64: each row adds four values < 2^52 to a
  * lane, 20 rows < 2^59.
  */
-IFMA_TARGET static inline void amm52(uint64_t t[24], const __m512i A[3],
+IFMA_TARGET static inline void amm52(__m512i X[3], const __m512i A[3],
 				     const __m512i M[3], const uint64_t b52[24],
 				     const uint64_t a0s, const uint64_t a1,
 				     const uint64_t m0s, const uint64_t m1,
@@ -298,10 +368,9 @@ IFMA_TARGET static inline void amm52(uint64_t t[24], const __m512i A[3],
 		s = z + q1lo + q0hi;
 		l1 = (uint64_t)_mm_extract_epi64(_mm512_castsi512_si128(x0), 1);
 	}
-	_mm512_store_si512((void *)t, x0);
-	_mm512_store_si512((void *)(t + 8), x1);
-	_mm512_store_si512((void *)(t + 16), x2);
-	t[0] = s;
+	X[0] = _mm512_mask_set1_epi64(x0, 1, (long long)s);
+	X[1] = x1;
+	X[2] = x2;
 }
 
 IFMA_TARGET void mcx_fp1024_mont_mul_ifma(uint64_t r[N], const uint64_t a[N],
@@ -309,16 +378,9 @@ IFMA_TARGET void mcx_fp1024_mont_mul_ifma(uint64_t r[N], const uint64_t a[N],
 					  const uint64_t m[N], uint64_t m0inv)
 {
 	const __m512i zero = _mm512_setzero_si512();
-	__m512i A[3], B[3], M[3];
+	__m512i A[3], B[3], M[3], X[3];
 	uint64_t b52[24] __attribute__((aligned(64)));
-	uint64_t t[24] __attribute__((aligned(64)));
-	uint64_t mm[N];
-	uint64_t top = 0;
 
-	/* m is read after r is written: copy it (r == m is not excluded by
-	 * the contract's wording) */
-	for (int i = 0; i < N; i++)
-		mm[i] = m[i];
 	to52(A, a, 1);
 	to52(B, b, 0);
 	to52(M, m, 0);
@@ -328,20 +390,84 @@ IFMA_TARGET void mcx_fp1024_mont_mul_ifma(uint64_t r[N], const uint64_t a[N],
 	/* make the rows load b's limbs (one load each) instead of extracting
 	 * them from B[] (two shuffles each) */
 	__asm__ volatile("" : : "r"(b52) : "memory");
-	amm52(t, A, M, b52, limb52(a, 0, 1) << 12, limb52(a, 1, 1),
+	amm52(X, A, M, b52, limb52(a, 0, 1) << 12, limb52(a, 1, 1),
 	      limb52(m, 0, 0) << 12, limb52(m, 1, 0), m0inv & MASK52);
-	top = from52(r, t);
-	final_sub(r, top, mm, t);
-	/* wipe the stack copies of b and of the result: vector stores and
-	 * a barrier the compiler cannot see through (mcx_wipe's out-of-line
-	 * calls measured about a third of this kernel's time) */
+	out52(r, X[0], X[1], X[2], m, 1);
+	/* wipe the stack copy of b: vector stores and a barrier the compiler
+	 * cannot see through (mcx_wipe's out-of-line calls measured about a
+	 * third of this kernel's time) */
 	_mm512_store_si512((void *)b52, zero);
 	_mm512_store_si512((void *)(b52 + 8), zero);
 	_mm512_store_si512((void *)(b52 + 16), zero);
-	_mm512_store_si512((void *)t, zero);
-	_mm512_store_si512((void *)(t + 8), zero);
-	_mm512_store_si512((void *)(t + 16), zero);
-	__asm__ volatile("" : : "r"(b52), "r"(t) : "memory");
+	__asm__ volatile("" : : "r"(b52) : "memory");
+}
+
+IFMA_TARGET void mcx_fp1024_ifma_out52(uint64_t r[N], const uint64_t x[24],
+				       const uint64_t m[N])
+{
+	out52(r, _mm512_loadu_si512((const void *)x),
+	      _mm512_loadu_si512((const void *)(x + 8)),
+	      _mm512_loadu_si512((const void *)(x + 16)), m, 1);
+}
+
+/*
+ * Montgomery reduction of a 2048-bit t (lazy reduction, contract in
+ * fp1024_kernel.h: t < 2m 2^1024, r = t 2^-1024 mod m).  The same rows as
+ * the product without the b terms, over t 2^16 in 40 lanes (t's low half
+ * converted with the 16-bit offset fills lanes 0..19 exactly, its high half
+ * plainly lanes 20..39); the window of five vectors moves down one lane a
+ * row.  (t 2^16 + Q m) / 2^1040 < 2m + m: two masked subtractions.
+ */
+IFMA_TARGET void mcx_fp1024_redc_ifma(uint64_t r[N], const uint64_t t[2 * N],
+				      const uint64_t m[N], uint64_t m0inv)
+{
+	const __m512i zero = _mm512_setzero_si512();
+	__m512i L[3], H[3], M[3], Ms[3];
+	__m512i p0, p1, p2, p3, p4;
+	const uint64_t k0 = m0inv & MASK52;
+	const uint64_t m0s = limb52(m, 0, 0) << 12, m1 = limb52(m, 1, 0);
+	uint64_t s = limb52(t, 0, 1);
+	uint64_t l1 = limb52(t, 1, 1);
+
+	to52(L, t, 1);
+	to52(H, t + N, 0);
+	to52(M, m, 0);
+	Ms[0] = _mm512_alignr_epi64(M[1], M[0], 1);
+	Ms[1] = _mm512_alignr_epi64(M[2], M[1], 1);
+	Ms[2] = _mm512_alignr_epi64(zero, M[2], 1);
+	p0 = L[0];
+	p1 = L[1];
+	p2 = _mm512_permutex2var_epi64(
+	    L[2], _mm512_set_epi64(11, 10, 9, 8, 3, 2, 1, 0), H[0]);
+	p3 = _mm512_permutex2var_epi64(
+	    H[0], _mm512_set_epi64(11, 10, 9, 8, 7, 6, 5, 4), H[1]);
+	p4 = _mm512_permutex2var_epi64(
+	    H[1], _mm512_set_epi64(11, 10, 9, 8, 7, 6, 5, 4), H[2]);
+
+#pragma GCC unroll 20
+	for (int i = 0; i < L52; i++) {
+		const uint64_t y = (s * k0) & MASK52;
+		const __m512i Y = _mm512_set1_epi64((long long)y);
+		const uint64_t carry = (s + MASK52) >> 52;
+		const uint64_t q0hi = (uint64_t)(((u128)m0s * y) >> 64);
+		const uint64_t q1lo = (m1 * y) & MASK52;
+		__m512i g0, g1, g2;
+
+		g0 = _mm512_madd52lo_epu64(zero, Ms[0], Y);
+		g1 = _mm512_madd52lo_epu64(zero, Ms[1], Y);
+		g2 = _mm512_madd52lo_epu64(zero, Ms[2], Y);
+		g0 = _mm512_madd52hi_epu64(g0, M[0], Y);
+		g1 = _mm512_madd52hi_epu64(g1, M[1], Y);
+		g2 = _mm512_madd52hi_epu64(g2, M[2], Y);
+		p0 = _mm512_add_epi64(_mm512_alignr_epi64(p1, p0, 1), g0);
+		p1 = _mm512_add_epi64(_mm512_alignr_epi64(p2, p1, 1), g1);
+		p2 = _mm512_add_epi64(_mm512_alignr_epi64(p3, p2, 1), g2);
+		p3 = _mm512_alignr_epi64(p4, p3, 1);
+		p4 = _mm512_alignr_epi64(zero, p4, 1);
+		s = carry + l1 + q1lo + q0hi;
+		l1 = (uint64_t)_mm_extract_epi64(_mm512_castsi512_si128(p0), 1);
+	}
+	out52(r, _mm512_mask_set1_epi64(p0, 1, (long long)s), p1, p2, m, 2);
 }
 
 void mcx_fp1024_mont_sqr_ifma(uint64_t r[N], const uint64_t a[N],

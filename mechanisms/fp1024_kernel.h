@@ -55,6 +55,15 @@
  * built from these rows measured 0.99-1.03x of the CIOS one, so neither
  * went into the tree.  The next step would be AVX-512 IFMA (52-bit limbs,
  * two or three independent products at once for F_p^2), not measured.
+ * PF2 (issue 3, session 2): mechanisms/fp1024_ifma.c, one product at a
+ * time in radix 2^52, bit-identical to the others (a is taken as a 2^16
+ * so that 20 rows of 52 bits divide by exactly 2^1024); chosen first when
+ * the CPU has it.  mont_mul 0.57-0.58x of mul_adx, redc 0.78-0.86x of
+ * redc_adx (bench_fp1024 medians, 3 runs); with it 3 mul_wide + 2 redc
+ * cost more than 3 mont_mul (lazy reduction no longer pays on this path);
+ * mul_wide stays the ADX one: an IFMA mul_wide (window of three
+ * vectors, 40-lane vector normalisation and packing) passed every test
+ * here but measured 0.97x of mul_wide_adx, so it is not in the tree.
  */
 #ifndef MCX_MECHANISMS_FP1024_KERNEL_H
 #define MCX_MECHANISMS_FP1024_KERNEL_H
@@ -135,9 +144,9 @@ int mcx_fp1024_cpu_has_adx(void);
 
 /* AVX-512 IFMA implementation (mechanisms/fp1024_ifma.c): x86-64 with a
  * compiler that knows the target attribute (gcc >= 8, clang >= 7); callable
- * only when mcx_fp1024_cpu_has_ifma() (CPUID avx512f/vl/bw/ifma/vbmi and
- * the OS saves zmm state).  mul_wide and redc of this path are the ADX
- * ones (the CPUs with IFMA all have ADX). */
+ * only when mcx_fp1024_cpu_has_ifma() (CPUID bmi2, avx512f/vl/bw/ifma/vbmi
+ * and the OS saves zmm state).  mul_wide of this path is the ADX one (the
+ * CPUs with IFMA all have ADX). */
 #if defined(MCX_HAVE_FP1024_ADX) &&                                            \
     (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 8))
 #define MCX_HAVE_FP1024_IFMA 1
@@ -150,7 +159,15 @@ void mcx_fp1024_mont_sqr_ifma(uint64_t r[MCX_FP1024_LIMBS],
 			      const uint64_t a[MCX_FP1024_LIMBS],
 			      const uint64_t m[MCX_FP1024_LIMBS],
 			      uint64_t m0inv);
+void mcx_fp1024_redc_ifma(uint64_t r[MCX_FP1024_LIMBS],
+			  const uint64_t t[2 * MCX_FP1024_LIMBS],
+			  const uint64_t m[MCX_FP1024_LIMBS], uint64_t m0inv);
 int mcx_fp1024_cpu_has_ifma(void);
+/* The kernel's last step, exposed for its unit test (its rare carry paths
+ * cannot be reached reliably through products): r = X mod m for X = sum
+ * x[k] 2^(52 k) < 2m and < 2^1025, lanes x[k] < 2^63, x[20..23] = 0. */
+void mcx_fp1024_ifma_out52(uint64_t r[MCX_FP1024_LIMBS], const uint64_t x[24],
+			   const uint64_t m[MCX_FP1024_LIMBS]);
 #endif
 
 /* m0inv = -m0^-1 mod 2^64 for an odd low limb m0 (Newton iteration; a

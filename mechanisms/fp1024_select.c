@@ -7,7 +7,7 @@
  * available and otherwise ignored (there is no way to run AVX-512 where
  * CPUID denies it: valgrind does not emulate it, so the constant-time
  * harness of tests/ct covers the adx and portable kernels only).
- * The ifma path keeps the ADX mul_wide/redc (every IFMA CPU has ADX).
+ * The ifma path keeps the ADX mul_wide (every IFMA CPU has ADX).
  */
 #include "mechanisms/fp1024_kernel.h"
 
@@ -37,7 +37,7 @@ static void choose(void)
 		chosen = mcx_fp1024_mont_mul_ifma;
 		chosen_sqr = mcx_fp1024_mont_sqr_ifma;
 		chosen_wide = mcx_fp1024_mul_wide_adx;
-		chosen_redc = mcx_fp1024_redc_adx;
+		chosen_redc = mcx_fp1024_redc_ifma;
 		return;
 	}
 #endif

@@ -9,9 +9,9 @@
  * ignores.  The full pairing uses the width-5 NAF (171 additions of the
  * odd multiples [1]R .. [15]R, each with its precomputed f_d(psi(Q)));
  * the table of a fixed point uses the plain NAF (352 additions), whose
- * doubling and addition lines fold into one sparse table entry.  The point C = [k]R is
- * kept in Jacobian coordinates and the lines are scaled by F_p factors so
- * that no inversion occurs in the loop.
+ * doubling and addition lines fold into one sparse table entry.  The point C =
+ * [k]R is kept in Jacobian coordinates and the lines are scaled by F_p factors
+ * so that no inversion occurs in the loop.
  *
  * Constant time: the loop's control flow depends only on q; R and Q only
  * enter arithmetic.

@@ -7,7 +7,8 @@
  *   key.c           key objects (a token object by reference, or imported
  *                   public parts), shared by both key managers
  *   store.c         OSSL_STORE loader for pkcs11: URIs
- *   keymgmt_eccsi.c keymgmt_sakke.c sig_eccsi.c kem_sakke.c  algorithms
+ *   keymgmt.c       key managers ECCSI and SAKKE
+ *   sig_eccsi.c kem_sakke.c  algorithms
  *   encode_text.c   text encoders (EVP_PKEY_print_*, `openssl pkey -text`)
  *   err.c           errors raised with the token's CKR name
  *
@@ -203,6 +204,17 @@ CK_RV mcx_key_handle(struct mcx_key *k, CK_FUNCTION_LIST *f,
 /* The slot to use for k (its own, or the first token with the mechanism
  * for an imported key). */
 CK_RV mcx_key_slot(struct mcx_key *k, CK_SLOT_ID *slot);
+/* The module's function list, k's slot (mcx_key_slot) and a logged-in
+ * session on it, to be returned with mcx_p11_session_put(.., *slot, *s, rv);
+ * *call names the PKCS#11 step that failed, for MCX_CKR. */
+CK_RV mcx_key_session(struct mcx_key *k, CK_FUNCTION_LIST **f, CK_SLOT_ID *slot,
+		      CK_SESSION_HANDLE *s, const char **call);
+/* The public key object of k's KMS (KPAK for ECCSI, Z_T for SAKKE: same key
+ * type and CKA_MCX_KMS_URI), for a private key working with its own KMS;
+ * token_only skips session objects.  CKR_MCX_UNKNOWN_KMS if there is none. */
+CK_RV mcx_key_kms_object(struct mcx_key *k, CK_FUNCTION_LIST *f,
+			 CK_SESSION_HANDLE s, bool token_only,
+			 CK_OBJECT_HANDLE *h);
 
 /* keymgmt parts shared by ECCSI and SAKKE */
 int mcx_key_has(const struct mcx_key *k, int selection);

@@ -143,30 +143,6 @@ static int kem_decapsulate_init(void *vctx, void *provkey,
 	return init(vctx, provkey, params, true);
 }
 
-/* The Z_T object (by the key's KMS URI) for encapsulation to self. */
-static CK_RV zt_of(struct mcx_key *k, CK_FUNCTION_LIST *f, CK_SESSION_HANDLE s,
-		   CK_OBJECT_HANDLE *h)
-{
-	CK_OBJECT_CLASS cls = CKO_PUBLIC_KEY;
-	CK_KEY_TYPE kt = CKK_MCX_SAKKE;
-	CK_BBOOL yes = CK_TRUE;
-	CK_ULONG got = 0;
-	if (k->kms_uri == NULL)
-		return CKR_MCX_UNKNOWN_KMS;
-	CK_ATTRIBUTE t[] = {
-	    {CKA_CLASS, &cls, sizeof(cls)},
-	    {CKA_KEY_TYPE, &kt, sizeof(kt)},
-	    {CKA_TOKEN, &yes, sizeof(yes)},
-	    {CKA_MCX_KMS_URI, k->kms_uri, strlen(k->kms_uri)},
-	};
-	CK_RV rv = f->C_FindObjectsInit(s, t, 4);
-	if (rv != CKR_OK)
-		return rv;
-	rv = f->C_FindObjects(s, h, 1, &got);
-	f->C_FindObjectsFinal(s);
-	return rv == CKR_OK && got == 0 ? CKR_MCX_UNKNOWN_KMS : rv;
-}
-
 static CK_RV encapsulate(struct kemctx *c, unsigned char *out, size_t *outlen,
 			 unsigned char *secret)
 {
@@ -191,7 +167,7 @@ static CK_RV encapsulate(struct kemctx *c, unsigned char *out, size_t *outlen,
 	bool self = k->cls == CKO_PRIVATE_KEY;
 	CK_MCX_SAKKE_PARAMS p = {c->id, c->id_len};
 	CK_MECHANISM m = {CKM_MCX_SAKKE, &p, sizeof(p)};
-	const char *call = "C_GetSlotList";
+	const char *call = NULL;
 
 	if (!c->has_id) {
 		if (!self || k->uid == NULL) {
@@ -203,17 +179,12 @@ static CK_RV encapsulate(struct kemctx *c, unsigned char *out, size_t *outlen,
 		p.pIdentifier = k->uid;
 		p.ulIdentifierLen = k->uid_len;
 	}
-	CK_RV rv = mcx_p11_get(c->prov->p11, &f, NULL);
-	if (rv == CKR_OK)
-		rv = mcx_key_slot(k, &slot);
-	if (rv == CKR_OK) {
-		call = "C_OpenSession";
-		rv = mcx_p11_session_get(c->prov->p11, slot, &s);
-	}
+	CK_RV rv = mcx_key_session(k, &f, &slot, &s, &call);
 	if (rv == CKR_OK) {
 		call = "C_FindObjects";
-		rv =
-		    self ? zt_of(k, f, s, &kms) : mcx_key_handle(k, f, s, &kms);
+		/* the token wraps only to KMS certificates it holds */
+		rv = self ? mcx_key_kms_object(k, f, s, true, &kms)
+			  : mcx_key_handle(k, f, s, &kms);
 		if (rv != CKR_OK && !self && !k->in_token)
 			MCX_RAISE(c->prov, MCX_R_NOT_FOUND,
 				  "the token wraps only to KMS certificates it "
@@ -292,11 +263,10 @@ static CK_RV decapsulate(struct kemctx *c, unsigned char *secret,
 			  c->has_id ? sizeof(p) : 0};
 	CK_ATTRIBUTE v = {CKA_VALUE, secret, MCX_SAKKE_SSV_BYTES};
 	struct mcx_key *k = c->key;
-	const char *call = "C_OpenSession";
+	CK_SLOT_ID slot = 0;
+	const char *call = NULL;
 
-	CK_RV rv = mcx_p11_get(c->prov->p11, &f, NULL);
-	if (rv == CKR_OK)
-		rv = mcx_p11_session_get(c->prov->p11, k->slot, &s);
+	CK_RV rv = mcx_key_session(k, &f, &slot, &s, &call);
 	if (rv == CKR_OK) {
 		call = "C_FindObjects";
 		rv = mcx_key_handle(k, f, s, &rsk);
@@ -320,7 +290,7 @@ static CK_RV decapsulate(struct kemctx *c, unsigned char *secret,
 		f->C_DestroyObject(s, ssv_h);
 	if (rv != CKR_OK)
 		OPENSSL_cleanse(secret, MCX_SAKKE_SSV_BYTES);
-	mcx_p11_session_put(c->prov->p11, k->slot, s, rv);
+	mcx_p11_session_put(c->prov->p11, slot, s, rv);
 	if (rv != CKR_OK)
 		MCX_CKR(c->prov, call, rv);
 	return rv;

@@ -204,9 +204,10 @@ CK_RV mcx_key_from_object(struct mcx_prov *prov, CK_FUNCTION_LIST *f,
 	return CKR_OK;
 }
 
-/* First object of the template on slot, through s. */
+/* First object of the template on slot, through s; none is an error
+ * (the caller's rv_none). */
 static CK_RV find_one(CK_FUNCTION_LIST *f, CK_SESSION_HANDLE s, CK_ATTRIBUTE *t,
-		      CK_ULONG n, CK_OBJECT_HANDLE *h)
+		      CK_ULONG n, CK_RV rv_none, CK_OBJECT_HANDLE *h)
 {
 	CK_ULONG got = 0;
 	CK_RV rv = f->C_FindObjectsInit(s, t, n);
@@ -215,8 +216,25 @@ static CK_RV find_one(CK_FUNCTION_LIST *f, CK_SESSION_HANDLE s, CK_ATTRIBUTE *t,
 	rv = f->C_FindObjects(s, h, 1, &got);
 	f->C_FindObjectsFinal(s);
 	if (rv == CKR_OK && got == 0)
-		rv = CKR_OBJECT_HANDLE_INVALID;
+		rv = rv_none;
 	return rv;
+}
+
+CK_RV mcx_key_kms_object(struct mcx_key *k, CK_FUNCTION_LIST *f,
+			 CK_SESSION_HANDLE s, bool token_only,
+			 CK_OBJECT_HANDLE *h)
+{
+	CK_OBJECT_CLASS cls = CKO_PUBLIC_KEY;
+	CK_BBOOL yes = CK_TRUE;
+	if (k->kms_uri == NULL)
+		return CKR_MCX_UNKNOWN_KMS;
+	CK_ATTRIBUTE t[] = {
+	    {CKA_CLASS, &cls, sizeof(cls)},
+	    {CKA_KEY_TYPE, &k->key_type, sizeof(k->key_type)},
+	    {CKA_MCX_KMS_URI, k->kms_uri, strlen(k->kms_uri)},
+	    {CKA_TOKEN, &yes, sizeof(yes)},
+	};
+	return find_one(f, s, t, token_only ? 4 : 3, CKR_MCX_UNKNOWN_KMS, h);
 }
 
 /* An imported public key as an object: a token object with the same value
@@ -239,7 +257,7 @@ static CK_RV imported_handle(struct mcx_key *k, CK_FUNCTION_LIST *f,
 	if (k->value == NULL || k->cls != CKO_PUBLIC_KEY)
 		return CKR_KEY_HANDLE_INVALID;
 	k->session_object = false;
-	if (find_one(f, s, t, 3, h) == CKR_OK)
+	if (find_one(f, s, t, 3, CKR_OBJECT_HANDLE_INVALID, h) == CKR_OK)
 		return CKR_OK;
 	if (k->key_type != CKK_MCX_ECCSI)
 		return CKR_KEY_HANDLE_INVALID;
@@ -268,7 +286,7 @@ CK_RV mcx_key_handle(struct mcx_key *k, CK_FUNCTION_LIST *f,
 		    {CKA_UNIQUE_ID, k->unique_id, k->unique_id_len},
 		    {CKA_CLASS, &k->cls, sizeof(k->cls)},
 		};
-		rv = find_one(f, s, t, 2, h);
+		rv = find_one(f, s, t, 2, CKR_OBJECT_HANDLE_INVALID, h);
 	} else {
 		rv = imported_handle(k, f, s, h);
 	}
@@ -307,6 +325,20 @@ CK_RV mcx_key_slot(struct mcx_key *k, CK_SLOT_ID *slot)
 		}
 	}
 	return CKR_TOKEN_NOT_PRESENT;
+}
+
+CK_RV mcx_key_session(struct mcx_key *k, CK_FUNCTION_LIST **f, CK_SLOT_ID *slot,
+		      CK_SESSION_HANDLE *s, const char **call)
+{
+	*call = "C_GetSlotList";
+	CK_RV rv = mcx_p11_get(k->prov->p11, f, NULL);
+	if (rv == CKR_OK)
+		rv = mcx_key_slot(k, slot);
+	if (rv == CKR_OK) {
+		*call = "C_OpenSession";
+		rv = mcx_p11_session_get(k->prov->p11, *slot, s);
+	}
+	return rv;
 }
 
 /* ---- keymgmt parts ------------------------------------------------------- */

@@ -178,10 +178,9 @@ static CK_RV token_sign(struct sigctx *c, const uint8_t *msg, size_t len,
 	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
 	CK_MECHANISM m = {CKM_MCX_ECCSI, NULL, 0};
 	CK_ULONG sl = MCX_ECCSI_SIG_BYTES;
-	const char *call = "C_OpenSession";
-	CK_RV rv = mcx_p11_get(c->prov->p11, &f, NULL);
-	if (rv == CKR_OK)
-		rv = mcx_p11_session_get(c->prov->p11, c->key->slot, &s);
+	CK_SLOT_ID slot = 0;
+	const char *call = NULL;
+	CK_RV rv = mcx_key_session(c->key, &f, &slot, &s, &call);
 	if (rv == CKR_OK) {
 		call = "C_FindObjects";
 		rv = mcx_key_handle(c->key, f, s, &h);
@@ -196,7 +195,7 @@ static CK_RV token_sign(struct sigctx *c, const uint8_t *msg, size_t len,
 	}
 	if (rv == CKR_OK)
 		*siglen = sl;
-	mcx_p11_session_put(c->prov->p11, c->key->slot, s, rv);
+	mcx_p11_session_put(c->prov->p11, slot, s, rv);
 	if (rv != CKR_OK)
 		MCX_CKR(c->prov, call, rv);
 	return rv;
@@ -236,28 +235,6 @@ static int sig_digest_sign(void *vctx, unsigned char *sig, size_t *siglen,
 	return do_sign(vctx, sig, siglen, sigsize, tbs, tbslen);
 }
 
-/* The KPAK object of a private key's KMS (same CKA_MCX_KMS_URI). */
-static CK_RV kpak_of(struct mcx_key *k, CK_FUNCTION_LIST *f,
-		     CK_SESSION_HANDLE s, CK_OBJECT_HANDLE *h)
-{
-	CK_OBJECT_CLASS cls = CKO_PUBLIC_KEY;
-	CK_KEY_TYPE kt = CKK_MCX_ECCSI;
-	CK_ULONG got = 0;
-	if (k->kms_uri == NULL)
-		return CKR_MCX_UNKNOWN_KMS;
-	CK_ATTRIBUTE t[] = {
-	    {CKA_CLASS, &cls, sizeof(cls)},
-	    {CKA_KEY_TYPE, &kt, sizeof(kt)},
-	    {CKA_MCX_KMS_URI, k->kms_uri, strlen(k->kms_uri)},
-	};
-	CK_RV rv = f->C_FindObjectsInit(s, t, 3);
-	if (rv != CKR_OK)
-		return rv;
-	rv = f->C_FindObjects(s, h, 1, &got);
-	f->C_FindObjectsFinal(s);
-	return rv == CKR_OK && got == 0 ? CKR_MCX_UNKNOWN_KMS : rv;
-}
-
 static CK_RV token_verify(struct sigctx *c, const uint8_t *msg, size_t len,
 			  const unsigned char *sig, size_t siglen)
 {
@@ -267,7 +244,7 @@ static CK_RV token_verify(struct sigctx *c, const uint8_t *msg, size_t len,
 	CK_SLOT_ID slot = 0;
 	CK_MCX_ECCSI_PARAMS p = {c->signer, c->signer_len};
 	CK_MECHANISM m = {CKM_MCX_ECCSI, &p, sizeof(p)};
-	const char *call = "C_GetSlotList";
+	const char *call = NULL;
 	struct mcx_key *k = c->key;
 	bool priv = k->cls == CKO_PRIVATE_KEY;
 
@@ -281,16 +258,11 @@ static CK_RV token_verify(struct sigctx *c, const uint8_t *msg, size_t len,
 		p.pSignerId = k->uid;
 		p.ulSignerIdLen = k->uid_len;
 	}
-	CK_RV rv = mcx_p11_get(c->prov->p11, &f, NULL);
-	if (rv == CKR_OK)
-		rv = mcx_key_slot(k, &slot);
-	if (rv == CKR_OK) {
-		call = "C_OpenSession";
-		rv = mcx_p11_session_get(c->prov->p11, slot, &s);
-	}
+	CK_RV rv = mcx_key_session(k, &f, &slot, &s, &call);
 	for (int attempt = 0; rv == CKR_OK && attempt < 2; attempt++) {
 		call = "C_FindObjects";
-		rv = priv ? kpak_of(k, f, s, &h) : mcx_key_handle(k, f, s, &h);
+		rv = priv ? mcx_key_kms_object(k, f, s, false, &h)
+			  : mcx_key_handle(k, f, s, &h);
 		if (rv == CKR_OK) {
 			call = "C_VerifyInit";
 			rv = f->C_VerifyInit(s, &m, h);

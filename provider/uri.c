@@ -16,18 +16,8 @@
 
 #include <openssl/crypto.h>
 
+#include "common/hex.h"
 #include "provider/internal.h"
-
-static int hexval(int c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
 
 /* Percent-decode s[0..n) into a new NUL-terminated buffer. */
 static char *pct_decode(const char *s, size_t n, size_t *out_len)
@@ -38,8 +28,8 @@ static char *pct_decode(const char *s, size_t n, size_t *out_len)
 		return NULL;
 	for (size_t i = 0; i < n; i++) {
 		if (s[i] == '%') {
-			int hi = i + 1 < n ? hexval(s[i + 1]) : -1;
-			int lo = i + 2 < n ? hexval(s[i + 2]) : -1;
+			int hi = i + 1 < n ? mcx_hex_digit(s[i + 1]) : -1;
+			int lo = i + 2 < n ? mcx_hex_digit(s[i + 2]) : -1;
 			if (hi < 0 || lo < 0) {
 				OPENSSL_clear_free(out, n + 1);
 				return NULL;

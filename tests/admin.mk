@@ -7,7 +7,8 @@ tests_admin_test_admin_format_SOURCES = tests/admin/test_admin_format.c \
 	admin/names.c admin/json.c admin/internal.h
 tests_admin_test_admin_format_CFLAGS = $(AM_CFLAGS) $(CMOCKA_CFLAGS) \
 	$(JSONC_CFLAGS) $(P11KIT_CFLAGS)
-tests_admin_test_admin_format_LDADD = $(CMOCKA_LIBS) $(JSONC_LIBS)
+tests_admin_test_admin_format_LDADD = common/libmcxcommon.la $(CMOCKA_LIBS) \
+	$(JSONC_LIBS)
 
 TESTS += \
 	tests/admin/test_admin_format \

@@ -11,6 +11,7 @@ tests_common_libmcxtest_la_LIBADD = $(JSONC_LIBS)
 EXTRA_DIST += tests/vectors
 
 # One fragment per area; each appends to TESTS / check_PROGRAMS / BENCH_PROGRAMS.
+include tests/common.mk
 include tests/sakke.mk
 include tests/ct.mk
 include tests/eccsi.mk

@@ -48,5 +48,6 @@ BENCH_BINARIES += tests/bench/bench_provider
 check_PROGRAMS += tests/provider/test_uri
 tests_provider_test_uri_SOURCES = tests/provider/test_uri.c provider/uri.c
 tests_provider_test_uri_CFLAGS = $(PROV_T_CFLAGS)
-tests_provider_test_uri_LDADD = $(CMOCKA_LIBS) $(CRYPTO_LIBS)
+tests_provider_test_uri_LDADD = common/libmcxcommon.la $(CMOCKA_LIBS) \
+	$(CRYPTO_LIBS)
 TESTS += tests/provider/test_uri

@@ -4,6 +4,8 @@
 token_libmcxtoken_la_SOURCES += \
 	token/ops_internal.h \
 	token/ops_mech.c \
+	token/ops_op.h \
+	token/ops_op.c \
 	token/ops_crypt.c \
 	token/ops_gcm.c \
 	token/ops_sign.c \

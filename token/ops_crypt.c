@@ -8,90 +8,26 @@
  */
 #include "config.h"
 
-#include <stdlib.h>
-
 #include "token/entry.h"
 #include "token/ops_internal.h"
+#include "token/ops_op.h"
 
-struct crypt_op {
-	const struct mcx_mech *row;
-	void *hctx;
-	bool multi; /* C_*Update was called: C_Encrypt/C_Decrypt refused */
-};
-
-static void crypt_op_free(void *p)
+static bool cipher_handler(const struct mcx_mech *row,
+			   struct mcx_ops_op_handler *h)
 {
-	struct crypt_op *op = p;
-
-	if (op == NULL)
-		return;
-	if (op->hctx != NULL)
-		op->row->cipher->free(op->hctx);
-	free(op);
+	if (row->cipher == NULL)
+		return false;
+	h->init = row->cipher->init;
+	h->free = row->cipher->free;
+	return true;
 }
 
-static CK_RV crypt_init(CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech,
-			CK_OBJECT_HANDLE hkey, bool encrypt)
-{
-	const char *fn = encrypt ? "C_EncryptInit" : "C_DecryptInit";
-	enum mcx_op_kind kind = encrypt ? MCX_OP_ENCRYPT : MCX_OP_DECRYPT;
-	struct mcx_session *s = NULL;
-	struct mcx_object *key = NULL;
-	struct crypt_op *op = NULL;
-	const struct mcx_mech *row = NULL;
-	CK_RV rv = mcx_session_acquire(h, &s);
-
-	if (rv != CKR_OK)
-		return rv;
-	if (mech == NULL) {
-		rv = CKR_ARGUMENTS_BAD;
-		goto out;
-	}
-	if (mcx_session_op_active(s, kind)) {
-		rv = CKR_OPERATION_ACTIVE;
-		goto out;
-	}
-	row = mcx_ops_mech_find(mech->mechanism);
-	if (row == NULL || row->cipher == NULL ||
-	    !(row->flags & (encrypt ? CKF_ENCRYPT : CKF_DECRYPT))) {
-		rv = CKR_MECHANISM_INVALID;
-		goto out;
-	}
-	rv = mcx_ops_mech_key(s, fn, row, hkey,
-			      encrypt ? CKA_ENCRYPT : CKA_DECRYPT, &key);
-	if (rv != CKR_OK)
-		goto out;
-	op = calloc(1, sizeof(*op));
-	if (op == NULL) {
-		rv = CKR_HOST_MEMORY;
-		goto out;
-	}
-	op->row = row;
-	rv = row->cipher->init(mech, key, encrypt, &op->hctx);
-	if (rv != CKR_OK) {
-		mcx_audit(s, fn, row->type, key, rv);
-		goto out;
-	}
-	rv = mcx_session_op_start(s, kind, row->type, key, op, crypt_op_free);
-	if (rv == CKR_OK)
-		op = NULL;
-out:
-	crypt_op_free(op);
-	mcx_object_put(key);
-	mcx_session_release(s);
-	return rv;
-}
-
-/* The active operation of kind, or the CK_RV why not. */
-static CK_RV get_op(struct mcx_session *s, enum mcx_op_kind kind,
-		    struct crypt_op **op)
-{
-	void *ctx = NULL;
-	CK_RV rv = mcx_session_op_get(s, kind, &ctx, NULL);
-
-	*op = ctx;
-	return rv;
-}
+static const struct mcx_ops_op_kind encrypt_kind = {
+    "C_EncryptInit", MCX_OP_ENCRYPT, CKF_ENCRYPT,
+    CKA_ENCRYPT,     true,	     cipher_handler};
+static const struct mcx_ops_op_kind decrypt_kind = {
+    "C_DecryptInit", MCX_OP_DECRYPT, CKF_DECRYPT,
+    CKA_DECRYPT,     false,	     cipher_handler};
 
 enum step { STEP_ONESHOT, STEP_UPDATE, STEP_FINAL };
 
@@ -101,7 +37,7 @@ static CK_RV crypt_step(CK_SESSION_HANDLE h, bool encrypt, enum step step,
 {
 	enum mcx_op_kind kind = encrypt ? MCX_OP_ENCRYPT : MCX_OP_DECRYPT;
 	struct mcx_session *s = NULL;
-	struct crypt_op *op = NULL;
+	struct mcx_ops_op *op = NULL;
 	const struct mcx_cipher_ops *c = NULL;
 	CK_ULONG need = 0;
 	bool produce = false, end = true;
@@ -109,7 +45,7 @@ static CK_RV crypt_step(CK_SESSION_HANDLE h, bool encrypt, enum step step,
 
 	if (rv != CKR_OK)
 		return rv;
-	rv = get_op(s, kind, &op);
+	rv = mcx_ops_op_get(s, kind, &op);
 	if (rv != CKR_OK) {
 		/* Not initialised, or a context-specific login is due: the
 		 * operation (if any) stays. */
@@ -169,7 +105,7 @@ out:
 CK_RV mcx_C_EncryptInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
 			CK_OBJECT_HANDLE key)
 {
-	return crypt_init(session, mechanism, key, true);
+	return mcx_ops_op_init(session, mechanism, key, &encrypt_kind);
 }
 
 CK_RV mcx_C_Encrypt(CK_SESSION_HANDLE session, CK_BYTE_PTR data,
@@ -199,7 +135,7 @@ CK_RV mcx_C_EncryptFinal(CK_SESSION_HANDLE session,
 CK_RV mcx_C_DecryptInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
 			CK_OBJECT_HANDLE key)
 {
-	return crypt_init(session, mechanism, key, false);
+	return mcx_ops_op_init(session, mechanism, key, &decrypt_kind);
 }
 
 CK_RV mcx_C_Decrypt(CK_SESSION_HANDLE session, CK_BYTE_PTR encrypted_data,

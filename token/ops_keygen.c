@@ -31,6 +31,21 @@ static CK_RV value_len(const CK_ATTRIBUTE *tmpl, CK_ULONG n, CK_ULONG *out)
 	return CKR_OK;
 }
 
+struct mcx_key_spec mcx_ops_keygen_spec(const CK_MECHANISM *mech,
+					const CK_ATTRIBUTE *tmpl, CK_ULONG n,
+					const CK_ATTRIBUTE *implied,
+					CK_ULONG n_implied)
+{
+	struct mcx_key_spec spec = {.tmpl = tmpl,
+				    .n_tmpl = n,
+				    .implied = implied,
+				    .n_implied = n_implied,
+				    .origin = MCX_ORIGIN_GENERATED,
+				    .mechanism = mech->mechanism};
+
+	return spec;
+}
+
 static CK_RV gen_secret(struct mcx_session *s, const CK_MECHANISM *mech,
 			const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 			CK_OBJECT_HANDLE *key)
@@ -41,8 +56,9 @@ static CK_RV gen_secret(struct mcx_session *s, const CK_MECHANISM *mech,
 	    mech->mechanism == CKM_AES_KEY_GEN ? CKK_AES : CKK_GENERIC_SECRET;
 	uint8_t value[SECRET_MAX];
 	CK_ULONG len = 0;
-	CK_ATTRIBUTE implied[4];
-	struct mcx_key_spec spec;
+	CK_ATTRIBUTE implied[4] = {{0}};
+	const struct mcx_key_spec spec =
+	    mcx_ops_keygen_spec(mech, tmpl, n, implied, 4);
 	CK_RV rv = CKR_OK;
 
 	if (mech->pParameter != NULL || mech->ulParameterLen != 0)
@@ -61,13 +77,6 @@ static CK_RV gen_secret(struct mcx_session *s, const CK_MECHANISM *mech,
 	implied[1] = (CK_ATTRIBUTE){CKA_KEY_TYPE, &kt, sizeof(kt)};
 	implied[2] = (CK_ATTRIBUTE){CKA_VALUE, value, len};
 	implied[3] = (CK_ATTRIBUTE){CKA_VALUE_LEN, &len, sizeof(len)};
-	memset(&spec, 0, sizeof(spec));
-	spec.tmpl = tmpl;
-	spec.n_tmpl = n;
-	spec.implied = implied;
-	spec.n_implied = 4;
-	spec.origin = MCX_ORIGIN_GENERATED;
-	spec.mechanism = mech->mechanism;
 	rv = mcx_object_create_key(s, &spec, key);
 out:
 	mcx_wipe(value, sizeof(value));
@@ -84,8 +93,11 @@ static CK_RV gen_ec_pair(struct mcx_session *s, const CK_MECHANISM *mech,
 	const CK_ATTRIBUTE *params = NULL;
 	uint8_t d[MCX_EC_P256_PRIV_LEN], q[MCX_EC_P256_POINT_LEN];
 	uint8_t q_der[MCX_EC_P256_POINT_DER_LEN];
-	CK_ATTRIBUTE pub_implied[4], priv_implied[4];
-	struct mcx_key_spec pub_spec, priv_spec;
+	CK_ATTRIBUTE pub_implied[4] = {{0}}, priv_implied[4] = {{0}};
+	const struct mcx_key_spec pub_spec =
+	    mcx_ops_keygen_spec(mech, pub_tmpl, n_pub, pub_implied, 4);
+	const struct mcx_key_spec priv_spec =
+	    mcx_ops_keygen_spec(mech, priv_tmpl, n_priv, priv_implied, 4);
 	CK_RV rv = CKR_OK;
 
 	if (mech->pParameter != NULL || mech->ulParameterLen != 0)
@@ -118,17 +130,6 @@ static CK_RV gen_ec_pair(struct mcx_session *s, const CK_MECHANISM *mech,
 	priv_implied[2] =
 	    (CK_ATTRIBUTE){CKA_EC_PARAMS, params->pValue, params->ulValueLen};
 	priv_implied[3] = (CK_ATTRIBUTE){CKA_VALUE, d, sizeof(d)};
-	memset(&pub_spec, 0, sizeof(pub_spec));
-	pub_spec.tmpl = pub_tmpl;
-	pub_spec.n_tmpl = n_pub;
-	pub_spec.implied = pub_implied;
-	pub_spec.n_implied = 4;
-	pub_spec.origin = MCX_ORIGIN_GENERATED;
-	pub_spec.mechanism = mech->mechanism;
-	priv_spec = pub_spec;
-	priv_spec.tmpl = priv_tmpl;
-	priv_spec.n_tmpl = n_priv;
-	priv_spec.implied = priv_implied;
 	rv = mcx_object_create_key_pair(s, &pub_spec, &priv_spec, pub, priv);
 out:
 	mcx_wipe(d, sizeof(d));
@@ -145,15 +146,15 @@ const struct mcx_keygen_ops mcx_ops_keygen_ec = {
     .generate_pair = gen_ec_pair,
 };
 
-/* Audit a generation with the new object when there is one. */
-static void audit_new(struct mcx_session *s, const char *fn,
-		      CK_MECHANISM_TYPE mech, CK_OBJECT_HANDLE h, CK_RV rv)
+void mcx_ops_keygen_audit_new(struct mcx_session *s, const char *fn,
+			      CK_MECHANISM_TYPE mech, struct mcx_object *op_key,
+			      CK_OBJECT_HANDLE h, CK_RV rv)
 {
 	struct mcx_object *obj = NULL;
 
 	if (rv == CKR_OK && mcx_object_get(s, h, &obj) != CKR_OK)
 		obj = NULL;
-	mcx_audit(s, fn, mech, obj, rv);
+	mcx_audit(s, fn, mech, obj != NULL ? obj : op_key, rv);
 	mcx_object_put(obj);
 }
 
@@ -179,7 +180,7 @@ CK_RV mcx_C_GenerateKey(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
 		goto out;
 	}
 	rv = row->keygen->generate(s, mechanism, templ, count, &h);
-	audit_new(s, "C_GenerateKey", row->type, h, rv);
+	mcx_ops_keygen_audit_new(s, "C_GenerateKey", row->type, NULL, h, rv);
 	if (rv == CKR_OK)
 		*key = h;
 out:
@@ -216,7 +217,8 @@ CK_RV mcx_C_GenerateKeyPair(
 	rv = row->keygen->generate_pair(
 	    s, mechanism, public_key_template, public_key_attribute_count,
 	    private_key_template, private_key_attribute_count, &hpub, &hpriv);
-	audit_new(s, "C_GenerateKeyPair", row->type, hpriv, rv);
+	mcx_ops_keygen_audit_new(s, "C_GenerateKeyPair", row->type, NULL, hpriv,
+				 rv);
 	if (rv == CKR_OK) {
 		*public_key = hpub;
 		*private_key = hpriv;

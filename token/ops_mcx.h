@@ -141,7 +141,6 @@ CK_RV mcx_ops_mcx_eccsi_kpak_get(struct mcx_object *kpak_obj,
 				 struct mcx_eccsi_kpak **out,
 				 struct mcx_ops_mcx_entry **ent);
 
-
 /* ---- The K-ID registry of received keys (ops_mcx_keystore.c) -------------
  * CKM_MCX_MIKEY_SAKKE receive (issue 5, decision g): receiver keys, the
  * received CKK_MCX_KEY objects by (K-ID, receiver URI), revocation marks,
@@ -167,10 +166,9 @@ bool mcx_ops_mcx_keystore_revoked(struct mcx_object *obj);
 /* The receiver's RSK (private CKK_MCX_SAKKE) by UID, or by user URI, KMS
  * URI and key period number: a new reference in *out, or NULL and CKR_OK
  * if the token holds none. */
-CK_RV mcx_ops_mcx_keystore_rsk_by_uid(struct mcx_session *s,
-				      const uint8_t *uid, size_t uid_len,
-				      const void *kms_uri, size_t kms_len,
-				      struct mcx_object **out);
+CK_RV mcx_ops_mcx_keystore_rsk_by_uid(struct mcx_session *s, const uint8_t *uid,
+				      size_t uid_len, const void *kms_uri,
+				      size_t kms_len, struct mcx_object **out);
 CK_RV mcx_ops_mcx_keystore_rsk_by_uri(struct mcx_session *s, const void *uri,
 				      size_t uri_len, const void *kms_uri,
 				      size_t kms_len, CK_ULONG period_no,
@@ -181,10 +179,9 @@ CK_RV mcx_ops_mcx_keystore_rsk_by_uri(struct mcx_session *s, const void *uri,
  * than max: the first max).  Opens the token's write transaction (the
  * caller's audit record commits it), so that a key stored after this
  * check is atomic with it across processes. */
-CK_RV mcx_ops_mcx_keystore_find(struct mcx_session *s,
-				const uint8_t key_id[4], const void *receiver,
-				size_t receiver_len, struct mcx_object **out,
-				size_t max, size_t *n);
+CK_RV mcx_ops_mcx_keystore_find(struct mcx_session *s, const uint8_t key_id[4],
+				const void *receiver, size_t receiver_len,
+				struct mcx_object **out, size_t max, size_t *n);
 /* Mark a received key revoked for good: CKA_MCX_STATUS = CKS_MCX_REVOKED,
  * CKA_MCX_REVOKED = TRUE (a latch) and CKA_DESTROYABLE = FALSE, so that
  * the record stays (decision g).

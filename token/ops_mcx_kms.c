@@ -197,8 +197,11 @@ static CK_RV kms_gen_pair(struct mcx_session *s, const CK_MECHANISM *mech,
 	uint8_t secret[MCX_SAKKE_FP_LEN] = {0};
 	uint8_t point[MCX_SAKKE_POINT_LEN] = {0};
 	size_t secret_len = 0, point_len = 0;
-	CK_ATTRIBUTE pub_implied[3], priv_implied[12];
-	struct mcx_key_spec pub_spec, priv_spec;
+	CK_ATTRIBUTE pub_implied[3] = {{0}}, priv_implied[12] = {{0}};
+	const struct mcx_key_spec pub_spec =
+	    mcx_ops_keygen_spec(mech, pub_tmpl, n_pub, pub_implied, 3);
+	const struct mcx_key_spec priv_spec =
+	    mcx_ops_keygen_spec(mech, priv_tmpl, n_priv, priv_implied, 12);
 	CK_RV rv = CKR_OK;
 
 	if (mech->pParameter != NULL || mech->ulParameterLen != 0)
@@ -265,18 +268,6 @@ static CK_RV kms_gen_pair(struct mcx_session *s, const CK_MECHANISM *mech,
 					  sizeof(ck_false)};
 	priv_implied[11] =
 	    (CK_ATTRIBUTE){CKA_DERIVE, (void *)&ck_false, sizeof(ck_false)};
-	memset(&pub_spec, 0, sizeof(pub_spec));
-	pub_spec.tmpl = pub_tmpl;
-	pub_spec.n_tmpl = n_pub;
-	pub_spec.implied = pub_implied;
-	pub_spec.n_implied = 3;
-	pub_spec.origin = MCX_ORIGIN_GENERATED;
-	pub_spec.mechanism = mech->mechanism;
-	priv_spec = pub_spec;
-	priv_spec.tmpl = priv_tmpl;
-	priv_spec.n_tmpl = n_priv;
-	priv_spec.implied = priv_implied;
-	priv_spec.n_implied = 12;
 	/* sensitive and never extractable: attr_build.c forces it for every
 	 * private CKK_MCX_SAKKE / CKK_MCX_ECCSI key */
 	rv = mcx_object_create_key_pair(s, &pub_spec, &priv_spec, pub, priv);

@@ -102,14 +102,13 @@ CK_RV mcx_ops_mcx_kms_unwrap_identity(
 	for (CK_ULONG i = 0; i < n; i++)
 		if (kt != CKK_MCX_ECCSI || tmpl[i].type != CKA_MCX_WRAPPED_PVT)
 			t[nt++] = tmpl[i];
-	memset(&spec, 0, sizeof(spec));
-	spec.tmpl = t;
-	spec.n_tmpl = nt;
-	spec.implied = implied;
-	spec.n_implied = n_implied;
-	spec.origin = MCX_ORIGIN_UNWRAPPED;
-	spec.mechanism = mech->mechanism;
-	spec.unwrapping_key = trk;
+	spec = (struct mcx_key_spec){.tmpl = t,
+				     .n_tmpl = nt,
+				     .implied = implied,
+				     .n_implied = n_implied,
+				     .origin = MCX_ORIGIN_UNWRAPPED,
+				     .mechanism = mech->mechanism,
+				     .unwrapping_key = trk};
 	rv = mcx_object_create_key(s, &spec, key);
 out:
 	free(t);

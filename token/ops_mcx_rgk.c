@@ -253,16 +253,54 @@ out:
 
 /* ---- CKM_MCX_XPK_WRAP: C_UnwrapKey -------------------------------------- */
 
-/* The template's CKA_MCX_EXPIRY (0 when absent or malformed: the policy
- * rejects a malformed one later). */
-static CK_ULONG tmpl_expiry(const CK_ATTRIBUTE *tmpl, CK_ULONG n)
+/* Has the regroup the template names already ended at `now`?  Its
+ * CKA_MCX_EXPIRY counts as absent when malformed: the policy rejects a
+ * malformed one later.  A regroup that is already over is not started. */
+static bool tmpl_ended(const CK_ATTRIBUTE *tmpl, CK_ULONG n, CK_ULONG now)
 {
 	const CK_ATTRIBUTE *a = mcx_template_find(tmpl, n, CKA_MCX_EXPIRY);
 	CK_ULONG v = 0;
 
 	if (a != NULL && a->pValue != NULL && a->ulValueLen == sizeof(v))
 		memcpy(&v, a->pValue, sizeof(v));
-	return v;
+	return v != 0 && now >= v;
+}
+
+/* Store a seed as a CKK_MCX_RGK_SEED object: generated (unwrapping_key
+ * NULL) or unwrapped under unwrapping_key; extra (may be NULL) is one
+ * more implied attribute.  C_GenerateKey and C_UnwrapKey build the same
+ * object (§5.7, decision c). */
+static CK_RV store_seed(struct mcx_session *s, const CK_MECHANISM *mech,
+			const CK_ATTRIBUTE *tmpl, CK_ULONG n,
+			uint8_t seed[MCX_RGK_SEED_LEN], CK_ULONG created,
+			struct mcx_object *unwrapping_key,
+			const CK_ATTRIBUTE *extra, CK_OBJECT_HANDLE *key)
+{
+	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
+	CK_KEY_TYPE kt = CKK_MCX_RGK_SEED;
+	CK_ULONG len = MCX_RGK_SEED_LEN;
+	CK_ATTRIBUTE implied[6] = {
+	    {CKA_CLASS, &cls, sizeof(cls)},
+	    {CKA_KEY_TYPE, &kt, sizeof(kt)},
+	    {CKA_VALUE, seed, MCX_RGK_SEED_LEN},
+	    {CKA_VALUE_LEN, &len, sizeof(len)},
+	    {CKA_MCX_CREATED, &created, sizeof(created)},
+	};
+	CK_ULONG n_implied = 5;
+	struct mcx_key_spec spec = {
+	    .tmpl = tmpl,
+	    .n_tmpl = n,
+	    .implied = implied,
+	    .origin = unwrapping_key != NULL ? MCX_ORIGIN_UNWRAPPED
+					     : MCX_ORIGIN_GENERATED,
+	    .mechanism = mech->mechanism,
+	    .unwrapping_key = unwrapping_key,
+	};
+
+	if (extra != NULL)
+		implied[n_implied++] = *extra;
+	spec.n_implied = n_implied;
+	return mcx_object_create_key(s, &spec, key);
 }
 
 static CK_RV xpk_unwrap(struct mcx_session *s, const CK_MECHANISM *mech,
@@ -272,13 +310,10 @@ static CK_RV xpk_unwrap(struct mcx_session *s, const CK_MECHANISM *mech,
 {
 	CK_MCX_XPK_WRAP_PARAMS p;
 	struct mcx_rgk_xpk from;
-	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
-	CK_KEY_TYPE kt = CKK_MCX_RGK_SEED;
-	CK_ULONG len = MCX_RGK_SEED_LEN, created = now_unix(), expiry = 0;
+	CK_ULONG created = now_unix();
 	uint8_t seed[MCX_RGK_SEED_LEN] = {0};
-	CK_ATTRIBUTE implied[6];
-	CK_ULONG n_implied = 5;
-	struct mcx_key_spec spec;
+	CK_ATTRIBUTE initiator = {CKA_MCX_INITIATOR_URI, NULL, 0};
+	const CK_ATTRIBUTE *extra = NULL;
 	enum mcx_mech_err err = MCX_OK;
 	CK_RV rv = params_of(mech, &p);
 
@@ -294,9 +329,7 @@ static CK_RV xpk_unwrap(struct mcx_session *s, const CK_MECHANISM *mech,
 		rv = CKR_WRAPPED_KEY_LEN_RANGE;
 		goto out;
 	}
-	/* a regroup that is already over is not started */
-	expiry = tmpl_expiry(tmpl, n);
-	if (expiry != 0 && created >= expiry) {
+	if (tmpl_ended(tmpl, n, created)) {
 		rv = CKR_MCX_REGROUP_ENDED;
 		goto out;
 	}
@@ -311,27 +344,17 @@ static CK_RV xpk_unwrap(struct mcx_session *s, const CK_MECHANISM *mech,
 	rv = mcx_ops_mech_ckr(err);
 	if (rv != CKR_OK)
 		goto out;
-	implied[0] = (CK_ATTRIBUTE){CKA_CLASS, &cls, sizeof(cls)};
-	implied[1] = (CK_ATTRIBUTE){CKA_KEY_TYPE, &kt, sizeof(kt)};
-	implied[2] = (CK_ATTRIBUTE){CKA_VALUE, seed, sizeof(seed)};
-	implied[3] = (CK_ATTRIBUTE){CKA_VALUE_LEN, &len, sizeof(len)};
-	implied[4] = (CK_ATTRIBUTE){CKA_MCX_CREATED, &created, sizeof(created)};
 	/* under a CSK the initiator is the CSK's owner, P0 (decision c);
 	 * a MuSiK's P0 is the server, so the template must say */
 	if (mcx_object_ulong(unwrapping_key, CKA_MCX_KEY_PURPOSE, 0) ==
 		CKP_MCX_CSK &&
-	    mcx_template_find(tmpl, n, CKA_MCX_INITIATOR_URI) == NULL)
-		implied[n_implied++] = (CK_ATTRIBUTE){
-		    CKA_MCX_INITIATOR_URI, (void *)from.p0, from.p0_len};
-	memset(&spec, 0, sizeof(spec));
-	spec.tmpl = tmpl;
-	spec.n_tmpl = n;
-	spec.implied = implied;
-	spec.n_implied = n_implied;
-	spec.origin = MCX_ORIGIN_UNWRAPPED;
-	spec.mechanism = mech->mechanism;
-	spec.unwrapping_key = unwrapping_key;
-	rv = mcx_object_create_key(s, &spec, key);
+	    mcx_template_find(tmpl, n, CKA_MCX_INITIATOR_URI) == NULL) {
+		initiator.pValue = (void *)from.p0;
+		initiator.ulValueLen = from.p0_len;
+		extra = &initiator;
+	}
+	rv = store_seed(s, mech, tmpl, n, seed, created, unwrapping_key, extra,
+			key);
 out:
 	mcx_wipe(seed, sizeof(seed));
 	return rv;
@@ -348,37 +371,19 @@ static CK_RV gen_seed(struct mcx_session *s, const CK_MECHANISM *mech,
 		      const CK_ATTRIBUTE *tmpl, CK_ULONG n,
 		      CK_OBJECT_HANDLE *key)
 {
-	CK_OBJECT_CLASS cls = CKO_SECRET_KEY;
-	CK_KEY_TYPE kt = CKK_MCX_RGK_SEED;
-	CK_ULONG len = MCX_RGK_SEED_LEN, created = now_unix(), expiry = 0;
+	CK_ULONG created = now_unix();
 	uint8_t seed[MCX_RGK_SEED_LEN] = {0};
-	CK_ATTRIBUTE implied[5];
-	struct mcx_key_spec spec;
 	CK_RV rv = CKR_OK;
 
 	if (mech->pParameter != NULL || mech->ulParameterLen != 0)
 		return CKR_MECHANISM_PARAM_INVALID;
-	expiry = tmpl_expiry(tmpl, n);
-	if (expiry != 0 && created >= expiry)
+	if (tmpl_ended(tmpl, n, created))
 		return CKR_MCX_REGROUP_ENDED;
 	/* decision c: a random 128-bit seed from the module's DRBG */
 	rv = mcx_ops_mech_ckr(mcx_rgk_seed_generate(seed));
-	if (rv != CKR_OK)
-		goto out;
-	implied[0] = (CK_ATTRIBUTE){CKA_CLASS, &cls, sizeof(cls)};
-	implied[1] = (CK_ATTRIBUTE){CKA_KEY_TYPE, &kt, sizeof(kt)};
-	implied[2] = (CK_ATTRIBUTE){CKA_VALUE, seed, sizeof(seed)};
-	implied[3] = (CK_ATTRIBUTE){CKA_VALUE_LEN, &len, sizeof(len)};
-	implied[4] = (CK_ATTRIBUTE){CKA_MCX_CREATED, &created, sizeof(created)};
-	memset(&spec, 0, sizeof(spec));
-	spec.tmpl = tmpl;
-	spec.n_tmpl = n;
-	spec.implied = implied;
-	spec.n_implied = 5;
-	spec.origin = MCX_ORIGIN_GENERATED;
-	spec.mechanism = mech->mechanism;
-	rv = mcx_object_create_key(s, &spec, key);
-out:
+	if (rv == CKR_OK)
+		rv = store_seed(s, mech, tmpl, n, seed, created, NULL, NULL,
+				key);
 	mcx_wipe(seed, sizeof(seed));
 	return rv;
 }
@@ -403,8 +408,20 @@ static CK_RV rgk_derive(struct mcx_session *s, const CK_MECHANISM *mech,
 	CK_ULONG len = MCX_RGK_LEN;
 	CK_BBOOL sensitive = CK_TRUE;
 	uint8_t rgk[MCX_RGK_LEN] = {0};
-	CK_ATTRIBUTE implied[5];
-	struct mcx_key_spec spec;
+	const CK_ATTRIBUTE implied[] = {
+	    {CKA_CLASS, &cls, sizeof(cls)}, {CKA_KEY_TYPE, &kt, sizeof(kt)},
+	    {CKA_VALUE, rgk, sizeof(rgk)},  {CKA_VALUE_LEN, &len, sizeof(len)},
+	    {CKA_SENSITIVE, &sensitive, 1},
+	};
+	const struct mcx_key_spec spec = {
+	    .tmpl = tmpl,
+	    .n_tmpl = n,
+	    .implied = implied,
+	    .n_implied = sizeof(implied) / sizeof(implied[0]),
+	    .origin = MCX_ORIGIN_DERIVED,
+	    .mechanism = mech->mechanism,
+	    .base_key = gmk,
+	};
 	CK_RV rv = CKR_OK;
 
 	if (p == NULL || mech->ulParameterLen != sizeof(*p))
@@ -439,19 +456,6 @@ static CK_RV rgk_derive(struct mcx_session *s, const CK_MECHANISM *mech,
 	rv = mcx_ops_mech_ckr(mcx_rgk_derive(g, seed, rgk));
 	if (rv != CKR_OK)
 		goto out;
-	implied[0] = (CK_ATTRIBUTE){CKA_CLASS, &cls, sizeof(cls)};
-	implied[1] = (CK_ATTRIBUTE){CKA_KEY_TYPE, &kt, sizeof(kt)};
-	implied[2] = (CK_ATTRIBUTE){CKA_VALUE, rgk, sizeof(rgk)};
-	implied[3] = (CK_ATTRIBUTE){CKA_VALUE_LEN, &len, sizeof(len)};
-	implied[4] = (CK_ATTRIBUTE){CKA_SENSITIVE, &sensitive, 1};
-	memset(&spec, 0, sizeof(spec));
-	spec.tmpl = tmpl;
-	spec.n_tmpl = n;
-	spec.implied = implied;
-	spec.n_implied = 5;
-	spec.origin = MCX_ORIGIN_DERIVED;
-	spec.mechanism = mech->mechanism;
-	spec.base_key = gmk;
 	rv = mcx_object_create_key(s, &spec, key);
 out:
 	mcx_wipe(rgk, sizeof(rgk));

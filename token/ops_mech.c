@@ -151,8 +151,8 @@ static const struct mcx_mech mechs[] = {
      &mcx_ops_mcx_mikey,
      NULL},
     /* Regroup keys (ops_mcx_rgk.c, issue 6). */
-    {CKM_MCX_RGK_SEED_GEN, "CKM_MCX_RGK_SEED_GEN", NO_KEY, 16, 16,
-     CKF_GENERATE, NULL, NULL, &mcx_ops_mcx_rgk_seed_gen, NULL, NULL},
+    {CKM_MCX_RGK_SEED_GEN, "CKM_MCX_RGK_SEED_GEN", NO_KEY, 16, 16, CKF_GENERATE,
+     NULL, NULL, &mcx_ops_mcx_rgk_seed_gen, NULL, NULL},
     {CKM_MCX_XPK_WRAP,
      "CKM_MCX_XPK_WRAP",
      {CKK_MCX_KEY, CK_UNAVAILABLE_INFORMATION, CK_UNAVAILABLE_INFORMATION},

@@ -6,79 +6,24 @@
  */
 #include "config.h"
 
-#include <stdlib.h>
-
 #include "token/entry.h"
 #include "token/ops_internal.h"
+#include "token/ops_op.h"
 
-struct sign_op {
-	const struct mcx_mech *row;
-	void *hctx;
-	bool multi;
-};
-
-static void sign_op_free(void *p)
+static bool sign_handler(const struct mcx_mech *row,
+			 struct mcx_ops_op_handler *h)
 {
-	struct sign_op *op = p;
-
-	if (op == NULL)
-		return;
-	if (op->hctx != NULL)
-		op->row->sign->free(op->hctx);
-	free(op);
+	if (row->sign == NULL)
+		return false;
+	h->init = row->sign->init;
+	h->free = row->sign->free;
+	return true;
 }
 
-static CK_RV sign_init(CK_SESSION_HANDLE h, CK_MECHANISM_PTR mech,
-		       CK_OBJECT_HANDLE hkey, bool sign)
-{
-	const char *fn = sign ? "C_SignInit" : "C_VerifyInit";
-	enum mcx_op_kind kind = sign ? MCX_OP_SIGN : MCX_OP_VERIFY;
-	struct mcx_session *s = NULL;
-	struct mcx_object *key = NULL;
-	struct sign_op *op = NULL;
-	const struct mcx_mech *row = NULL;
-	CK_RV rv = mcx_session_acquire(h, &s);
-
-	if (rv != CKR_OK)
-		return rv;
-	if (mech == NULL) {
-		rv = CKR_ARGUMENTS_BAD;
-		goto out;
-	}
-	if (mcx_session_op_active(s, kind)) {
-		rv = CKR_OPERATION_ACTIVE;
-		goto out;
-	}
-	row = mcx_ops_mech_find(mech->mechanism);
-	if (row == NULL || row->sign == NULL ||
-	    !(row->flags & (sign ? CKF_SIGN : CKF_VERIFY))) {
-		rv = CKR_MECHANISM_INVALID;
-		goto out;
-	}
-	rv = mcx_ops_mech_key(s, fn, row, hkey, sign ? CKA_SIGN : CKA_VERIFY,
-			      &key);
-	if (rv != CKR_OK)
-		goto out;
-	op = calloc(1, sizeof(*op));
-	if (op == NULL) {
-		rv = CKR_HOST_MEMORY;
-		goto out;
-	}
-	op->row = row;
-	rv = row->sign->init(mech, key, sign, &op->hctx);
-	if (rv != CKR_OK) {
-		mcx_audit(s, fn, row->type, key, rv);
-		goto out;
-	}
-	rv = mcx_session_op_start(s, kind, row->type, key, op, sign_op_free);
-	if (rv == CKR_OK)
-		op = NULL;
-out:
-	sign_op_free(op);
-	mcx_object_put(key);
-	mcx_session_release(s);
-	return rv;
-}
+static const struct mcx_ops_op_kind sign_kind = {
+    "C_SignInit", MCX_OP_SIGN, CKF_SIGN, CKA_SIGN, true, sign_handler};
+static const struct mcx_ops_op_kind verify_kind = {
+    "C_VerifyInit", MCX_OP_VERIFY, CKF_VERIFY, CKA_VERIFY, false, sign_handler};
 
 enum step { STEP_ONESHOT, STEP_UPDATE, STEP_FINAL };
 
@@ -91,20 +36,18 @@ static CK_RV sign_step(CK_SESSION_HANDLE h, bool sign, enum step step,
 {
 	enum mcx_op_kind kind = sign ? MCX_OP_SIGN : MCX_OP_VERIFY;
 	struct mcx_session *s = NULL;
-	struct sign_op *op = NULL;
+	struct mcx_ops_op *op = NULL;
 	const struct mcx_sign_ops *ops = NULL;
-	void *ctx = NULL;
 	bool produce = false, end = true;
 	CK_RV rv = mcx_session_acquire(h, &s);
 
 	if (rv != CKR_OK)
 		return rv;
-	rv = mcx_session_op_get(s, kind, &ctx, NULL);
+	rv = mcx_ops_op_get(s, kind, &op);
 	if (rv != CKR_OK) {
 		end = false;
 		goto out;
 	}
-	op = ctx;
 	ops = op->row->sign;
 	if ((data == NULL && data_len > 0) ||
 	    (sign && step != STEP_UPDATE && sig_out_len == NULL) ||
@@ -157,7 +100,7 @@ out:
 CK_RV mcx_C_SignInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
 		     CK_OBJECT_HANDLE key)
 {
-	return sign_init(session, mechanism, key, true);
+	return mcx_ops_op_init(session, mechanism, key, &sign_kind);
 }
 
 CK_RV mcx_C_Sign(CK_SESSION_HANDLE session, CK_BYTE_PTR data, CK_ULONG data_len,
@@ -184,7 +127,7 @@ CK_RV mcx_C_SignFinal(CK_SESSION_HANDLE session, CK_BYTE_PTR signature,
 CK_RV mcx_C_VerifyInit(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
 		       CK_OBJECT_HANDLE key)
 {
-	return sign_init(session, mechanism, key, false);
+	return mcx_ops_op_init(session, mechanism, key, &verify_kind);
 }
 
 CK_RV mcx_C_Verify(CK_SESSION_HANDLE session, CK_BYTE_PTR data,

@@ -108,7 +108,13 @@ static CK_RV kw_unwrap(struct mcx_session *s, const CK_MECHANISM *mech,
 	CK_KEY_TYPE kt = 0;
 	CK_ULONG value_len = 0;
 	CK_ATTRIBUTE implied[2];
-	struct mcx_key_spec spec;
+	const struct mcx_key_spec spec = {.tmpl = tmpl,
+					  .n_tmpl = n,
+					  .implied = implied,
+					  .n_implied = 2,
+					  .origin = MCX_ORIGIN_UNWRAPPED,
+					  .mechanism = mech->mechanism,
+					  .unwrapping_key = unwrapping_key};
 	enum mcx_mech_err err = MCX_OK;
 	CK_RV rv = check_kw_param(mech);
 
@@ -165,14 +171,6 @@ static CK_RV kw_unwrap(struct mcx_session *s, const CK_MECHANISM *mech,
 	implied[0] = (CK_ATTRIBUTE){CKA_VALUE, value, len};
 	implied[1] =
 	    (CK_ATTRIBUTE){CKA_VALUE_LEN, &value_len, sizeof(value_len)};
-	memset(&spec, 0, sizeof(spec));
-	spec.tmpl = tmpl;
-	spec.n_tmpl = n;
-	spec.implied = implied;
-	spec.n_implied = 2;
-	spec.origin = MCX_ORIGIN_UNWRAPPED;
-	spec.mechanism = mech->mechanism;
-	spec.unwrapping_key = unwrapping_key;
 	rv = mcx_object_create_key(s, &spec, key);
 out:
 	mcx_wipe_free(value, in_len);
@@ -246,10 +244,9 @@ CK_RV mcx_C_WrapKey(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
 	/* CKM_MCX_MIKEY_SAKKE's wrapping key is the sender's ECCSI private
 	 * key, which signs the message: its usage flag is CKA_SIGN (a
 	 * private key has no CKA_WRAP) */
-	rv = mcx_ops_mech_key(s, "C_WrapKey", row, wrapping_key,
-			      row->type == CKM_MCX_MIKEY_SAKKE ? CKA_SIGN
-							       : CKA_WRAP,
-			      &wk);
+	rv = mcx_ops_mech_key(
+	    s, "C_WrapKey", row, wrapping_key,
+	    row->type == CKM_MCX_MIKEY_SAKKE ? CKA_SIGN : CKA_WRAP, &wk);
 	if (rv != CKR_OK) {
 		rv = as_wrapping(rv, true);
 		goto out;
@@ -287,7 +284,7 @@ CK_RV mcx_C_UnwrapKey(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
 		      CK_ULONG attribute_count, CK_OBJECT_HANDLE_PTR key)
 {
 	struct mcx_session *s = NULL;
-	struct mcx_object *uk = NULL, *obj = NULL;
+	struct mcx_object *uk = NULL;
 	const struct mcx_mech *row = NULL;
 	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
 	CK_RV rv = mcx_session_acquire(session, &s);
@@ -318,13 +315,10 @@ CK_RV mcx_C_UnwrapKey(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
 	}
 	rv = row->wrap->unwrap(s, mechanism, uk, wrapped_key, wrapped_key_len,
 			       templ, attribute_count, &h);
-	if (rv == CKR_OK && mcx_object_get(s, h, &obj) != CKR_OK)
-		obj = NULL;
-	mcx_audit(s, "C_UnwrapKey", row->type, obj != NULL ? obj : uk, rv);
+	mcx_ops_keygen_audit_new(s, "C_UnwrapKey", row->type, uk, h, rv);
 	if (rv == CKR_OK)
 		*key = h;
 out:
-	mcx_object_put(obj);
 	mcx_object_put(uk);
 	mcx_session_release(s);
 	return rv;
@@ -335,7 +329,7 @@ CK_RV mcx_C_DeriveKey(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
 		      CK_ULONG attribute_count, CK_OBJECT_HANDLE_PTR key)
 {
 	struct mcx_session *s = NULL;
-	struct mcx_object *bk = NULL, *obj = NULL;
+	struct mcx_object *bk = NULL;
 	const struct mcx_mech *row = NULL;
 	CK_OBJECT_HANDLE h = CK_INVALID_HANDLE;
 	CK_RV rv = mcx_session_acquire(session, &s);
@@ -362,13 +356,10 @@ CK_RV mcx_C_DeriveKey(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
 	if (rv != CKR_OK)
 		goto out;
 	rv = row->derive->derive(s, mechanism, bk, templ, attribute_count, &h);
-	if (rv == CKR_OK && mcx_object_get(s, h, &obj) != CKR_OK)
-		obj = NULL;
-	mcx_audit(s, "C_DeriveKey", row->type, obj != NULL ? obj : bk, rv);
+	mcx_ops_keygen_audit_new(s, "C_DeriveKey", row->type, bk, h, rv);
 	if (rv == CKR_OK)
 		*key = h;
 out:
-	mcx_object_put(obj);
 	mcx_object_put(bk);
 	mcx_session_release(s);
 	return rv;

@@ -227,9 +227,9 @@ static void close_index_locked(size_t i, bool wait_unlocked)
 	CK_SESSION_HANDLE h = s->handle;
 	/* a call of this session runs unlocked (mcx_session_unlock_begin):
 	 * wait for it; meanwhile the session may be closed by another thread
-	 * or the module finalized.  The module teardown does not wait (C_Finalize
-	 * waited for mcx_g.busy; a forked child inherits counts of threads it
-	 * does not have). */
+	 * or the module finalized.  The module teardown does not wait
+	 * (C_Finalize waited for mcx_g.busy; a forked child inherits counts of
+	 * threads it does not have). */
 	while (wait_unlocked && s->unlocked > 0) {
 		mcx_module_wait_locked();
 		if (!mcx_g.initialized || i >= mcx_g.nsessions ||

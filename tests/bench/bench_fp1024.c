@@ -144,6 +144,7 @@ enum {
 	F_REDC_ADX,
 	F_MUL_IFMA,
 	F_SQR_IFMA,
+	F_REDC_IFMA,
 	F_OSSL_MUL,
 	F_OSSL_SQR,
 	F_COUNT
@@ -183,6 +184,9 @@ static struct figure figures[F_COUNT] = {
     [F_SQR_IFMA] = {.name = "fp1024_sqr_ifma",
 		    .run = run_sqr,
 		    .sqr = mcx_fp1024_mont_sqr_ifma},
+    [F_REDC_IFMA] = {.name = "fp1024_redc_ifma",
+		     .run = run_redc,
+		     .redc = mcx_fp1024_redc_ifma},
 #endif
     [F_OSSL_MUL] = {.name = "openssl_bn_mont_mul", .run = run_ossl_mul},
     [F_OSSL_SQR] = {.name = "openssl_bn_mont_sqr", .run = run_ossl_sqr},
@@ -220,6 +224,15 @@ static void ratio_lazy(void)
 		       (3 * figures[F_MUL_ADX].ns[i]);
 	printf("BENCH fp1024_3wide_2redc_vs_3mul_adx %.2f ratio\n",
 	       median(r, REPS));
+	/* the same on the ifma path (its mul_wide is the ADX one) */
+	if (!have(F_REDC_IFMA) || !have(F_MUL_IFMA))
+		return;
+	for (int i = 0; i < REPS; i++)
+		r[i] = (3 * figures[F_WIDE_ADX].ns[i] +
+			2 * figures[F_REDC_IFMA].ns[i]) /
+		       (3 * figures[F_MUL_IFMA].ns[i]);
+	printf("BENCH fp1024_3wide_2redc_vs_3mul_ifma %.2f ratio\n",
+	       median(r, REPS));
 }
 
 int main(void)
@@ -238,7 +251,7 @@ int main(void)
 #endif
 #ifdef MCX_HAVE_FP1024_IFMA
 	if (!mcx_fp1024_cpu_has_ifma())
-		for (int f = F_MUL_IFMA; f <= F_SQR_IFMA; f++)
+		for (int f = F_MUL_IFMA; f <= F_REDC_IFMA; f++)
 			figures[f].run = NULL;
 #endif
 	b.ctx = BN_CTX_new_ex(mcx_libctx());
@@ -295,6 +308,7 @@ int main(void)
 	ratio("fp1024_mul_ifma_vs_adx", F_MUL_IFMA, F_MUL_ADX, 1, 1);
 	ratio("fp1024_sqr_ifma_vs_sqr_adx", F_SQR_IFMA, F_SQR_ADX, 1, 1);
 	ratio("fp1024_mul_ifma_vs_openssl", F_MUL_IFMA, F_OSSL_MUL, 1, 1);
+	ratio("fp1024_redc_ifma_vs_adx", F_REDC_IFMA, F_REDC_ADX, 1, 1);
 	printf("# selected kernel: %s (sink %llx)\n",
 	       mcx_fp1024_mont_mul_name(mcx_fp1024_mont_mul_select()),
 	       (unsigned long long)b.sink);

@@ -275,11 +275,11 @@ static int setup(void **state)
 		fprintf(stderr, "# CPU without BMI2+ADX: adx kernel not run\n");
 #endif
 #ifdef MCX_HAVE_FP1024_IFMA
-	/* its mul_wide/redc are the ADX ones (fp1024_select.c) */
+	/* its mul_wide is the ADX one (fp1024_select.c) */
 	if (mcx_fp1024_cpu_has_ifma())
 		kernels[nkernels++] = (struct kernel){
 		    "ifma", mcx_fp1024_mont_mul_ifma, mcx_fp1024_mont_sqr_ifma,
-		    mcx_fp1024_mul_wide_adx, mcx_fp1024_redc_adx};
+		    mcx_fp1024_mul_wide_adx, mcx_fp1024_redc_ifma};
 	else
 		fprintf(stderr, "# CPU or OS without AVX-512 IFMA: ifma kernel "
 				"not run\n");
@@ -549,6 +549,111 @@ static void test_cross(void **state)
 			}
 }
 
+#ifdef MCX_HAVE_FP1024_IFMA
+/* X (< 2m) as radix-2^52 lanes, normalised, then with random amounts moved
+ * down from each lane to the one below (lanes stay < 2^63), as the AMM
+ * rows leave them. */
+static void lanes_from_bn(uint64_t x[24], const BIGNUM *v, int spread)
+{
+	unsigned char le[16 * N];
+	uint64_t w[2 * N];
+
+	assert_int_equal(BN_bn2lebinpad(v, le, sizeof(le)), sizeof(le));
+	for (int i = 0; i < 2 * N; i++) {
+		w[i] = 0;
+		for (int k = 7; k >= 0; k--)
+			w[i] = (w[i] << 8) | le[8 * i + k];
+	}
+	memset(x, 0, 24 * sizeof(x[0]));
+	for (int k = 0; k < 20; k++) {
+		int bit = 52 * k, i = bit / 64, sh = bit % 64;
+		uint64_t l = w[i] >> sh;
+
+		if (sh > 12)
+			l |= w[i + 1] << (64 - sh);
+		x[k] = l & ((UINT64_C(1) << 52) - 1);
+	}
+	for (int k = 0; spread && k < 19; k++) {
+		uint64_t d = rng_next() & 0x3ff;
+
+		if (d > x[k + 1])
+			d = x[k + 1];
+		x[k + 1] -= d;
+		x[k] += d << 52;
+	}
+}
+
+/* The IFMA kernel's output step (normalise, pack, subtract m once) on
+ * crafted lanes: carry ripples through lanes of 2^52 - 1 that two
+ * shift-and-add rounds leave unresolved, bit 1024 set, X = m, X = 2m - 1,
+ * and random unnormalised X < 2m. */
+static void test_ifma_out52(void **state)
+{
+	BIGNUM *v = BN_new();
+	BIGNUM *bound = BN_new();
+	BIGNUM *z = BN_new();
+
+	(void)state;
+	if (!mcx_fp1024_cpu_has_ifma()) {
+		BN_free(v);
+		BN_free(bound);
+		BN_free(z);
+		skip();
+		return;
+	}
+	assert_non_null(v);
+	assert_non_null(bound);
+	assert_non_null(z);
+	for (int i = 0; i < nmoduli; i++) {
+		const struct modulus *mod = &moduli[i];
+
+		assert_true(BN_lshift1(bound, mod->bn_m)); /* 2m */
+		for (int n = 0; n < 3000; n++) {
+			uint64_t x[24], r[N], want[N];
+
+			if (n < 20) {
+				/* ripple: lane 0 = 2^53 - 1, lanes 1..n =
+				 * 2^52 - 1 (two rounds move the carry two
+				 * lanes, the masks the rest) */
+				memset(x, 0, sizeof(x));
+				x[0] = (UINT64_C(1) << 53) - 1;
+				for (int k = 1; k <= n && k < 20; k++)
+					x[k] = (UINT64_C(1) << 52) - 1;
+				BN_zero(v);
+				for (int k = 19; k >= 0; k--) {
+					assert_true(BN_lshift(v, v, 52));
+					assert_true(BN_add_word(v, x[k]));
+				}
+				if (BN_cmp(v, bound) >= 0)
+					continue;
+			} else {
+				if (n == 20)
+					assert_true(
+					    BN_sub(v, bound, BN_value_one()));
+				else if (n == 21)
+					assert_true(BN_copy(v, mod->bn_m));
+				else
+					assert_true(BN_rand_range(v, bound));
+				lanes_from_bn(x, v, n % 2);
+			}
+			assert_true(BN_mod(z, v, mod->bn_m, bnctx));
+			limbs_from_bn(want, z);
+			mcx_fp1024_ifma_out52(r, x, mod->m);
+			if (memcmp(r, want, sizeof(r)) != 0) {
+				print_error("ifma out52 mod %s case %d: wrong "
+					    "(seed %llu)\n",
+					    mod->name, n,
+					    (unsigned long long)rng_seed);
+				fail();
+			}
+		}
+	}
+	BN_free(v);
+	BN_free(bound);
+	BN_free(z);
+}
+#endif
+
 /* The run-time choice follows CPUID and MCXHSM_FP1024. */
 static void test_select(void **state)
 {
@@ -584,10 +689,13 @@ static void test_select(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-	    cmocka_unit_test(test_m0inv),    cmocka_unit_test(test_select),
-	    cmocka_unit_test(test_edges),    cmocka_unit_test(test_aliasing),
-	    cmocka_unit_test(test_random),   cmocka_unit_test(test_cross),
-	    cmocka_unit_test(test_mul_wide), cmocka_unit_test(test_redc),
+	    cmocka_unit_test(test_m0inv),      cmocka_unit_test(test_select),
+	    cmocka_unit_test(test_edges),      cmocka_unit_test(test_aliasing),
+	    cmocka_unit_test(test_random),     cmocka_unit_test(test_cross),
+	    cmocka_unit_test(test_mul_wide),   cmocka_unit_test(test_redc),
+#ifdef MCX_HAVE_FP1024_IFMA
+	    cmocka_unit_test(test_ifma_out52),
+#endif
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
