@@ -379,3 +379,44 @@ void mcx_sakke_curve_mul(struct mcx_sakke_proj *r,
 	mcx_wipe(&acc, sizeof(acc));
 	mcx_wipe(&t, sizeof(t));
 }
+
+size_t mcx_sakke_curve_wnaf(const uint64_t k_in[MCX_FP1024_LIMBS],
+			    unsigned int w, signed char *digits, size_t max)
+{
+	uint64_t k[MCX_FP1024_LIMBS + 1] = {0};
+	size_t n = 0;
+	int nonzero = 0;
+
+	memcpy(k, k_in, MCX_FP1024_LIMBS * sizeof(k[0]));
+	for (int i = 0; i < MCX_FP1024_LIMBS; i++)
+		nonzero |= k[i] != 0;
+	while (nonzero && n < max) {
+		int d = 0;
+
+		if (k[0] & 1) {
+			d = (int)(k[0] & ((1u << w) - 1));
+			if (d >= (1 << (w - 1)))
+				d -= 1 << w;
+			/* k -= d: d > 0 only clears low bits; d < 0 adds */
+			if (d > 0) {
+				k[0] -= (uint64_t)d;
+			} else {
+				uint64_t c = (uint64_t)(-d);
+
+				for (int i = 0; i <= MCX_FP1024_LIMBS && c;
+				     i++) {
+					k[i] += c;
+					c = k[i] < c;
+				}
+			}
+		}
+		digits[n++] = (signed char)d;
+		for (int i = 0; i < MCX_FP1024_LIMBS; i++)
+			k[i] = (k[i] >> 1) | (k[i + 1] << 63);
+		k[MCX_FP1024_LIMBS] >>= 1;
+		nonzero = 0;
+		for (int i = 0; i <= MCX_FP1024_LIMBS; i++)
+			nonzero |= k[i] != 0;
+	}
+	return n;
+}

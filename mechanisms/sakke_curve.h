@@ -76,5 +76,11 @@ uint64_t mcx_sakke_curve_eq_aff(const struct mcx_sakke_proj *a,
 void mcx_sakke_curve_mul(struct mcx_sakke_proj *r,
 			 const struct mcx_sakke_aff *a,
 			 const struct mcx_fp1024 *k);
+/* Width-w NAF (2 <= w <= 7) of the public scalar k: digits 0 or odd in
+ * (-2^(w-1), 2^(w-1)), least significant first, at most 64 * limbs + 1 of
+ * them (max; the count is returned, 0 for k = 0).  Variable time, so only
+ * for public scalars: the Miller loop's q - 1 and the order check's q. */
+size_t mcx_sakke_curve_wnaf(const uint64_t k[MCX_FP1024_LIMBS], unsigned int w,
+			    signed char *digits, size_t max);
 
 #endif /* MCX_MECHANISMS_SAKKE_CURVE_H */

@@ -49,41 +49,8 @@ static pthread_once_t qnaf_once = PTHREAD_ONCE_INIT;
 
 static void init_qnaf(void)
 {
-	const struct mcx_fp1024_mod *qm = mcx_fp1024_mod_q();
-	uint64_t k[MCX_FP1024_LIMBS + 1] = {0};
-	int n = 0;
-	int nonzero = 1;
-
-	memcpy(k, qm->m, sizeof(qm->m));
-	while (nonzero) {
-		int d = 0;
-
-		if (k[0] & 1) {
-			d = (int)(k[0] & ((1u << W) - 1));
-			if (d >= (1 << (W - 1)))
-				d -= 1 << W;
-			/* k -= d */
-			if (d > 0) {
-				k[0] -= (uint64_t)d; /* no borrow: low bits */
-			} else {
-				uint64_t c = (uint64_t)(-d);
-
-				for (int i = 0; i <= MCX_FP1024_LIMBS && c;
-				     i++) {
-					k[i] += c;
-					c = k[i] < c;
-				}
-			}
-		}
-		qnaf[n++] = (signed char)d;
-		for (int i = 0; i < MCX_FP1024_LIMBS; i++)
-			k[i] = (k[i] >> 1) | (k[i + 1] << 63);
-		k[MCX_FP1024_LIMBS] >>= 1;
-		nonzero = 0;
-		for (int i = 0; i <= MCX_FP1024_LIMBS; i++)
-			nonzero |= k[i] != 0;
-	}
-	qnaf_len = n;
+	qnaf_len =
+	    (int)mcx_sakke_curve_wnaf(mcx_fp1024_mod_q()->m, W, qnaf, NAF_MAX);
 }
 
 /* r = 2a (dbl-2001-b, a = -3); r may alias a. */

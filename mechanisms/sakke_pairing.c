@@ -27,80 +27,22 @@ static signed char wnaf[NAF_MAX];
 static size_t wnaf_len;
 static pthread_once_t naf_once = PTHREAD_ONCE_INIT;
 
-/* Width-5 NAF of k = q - 1 into wnaf[], most significant digit first. */
-static void init_wnaf(const uint64_t qm1[MCX_FP1024_LIMBS])
-{
-	uint64_t k[MCX_FP1024_LIMBS + 1] = {0};
-	signed char rev[NAF_MAX];
-	size_t n = 0;
-	int nonzero = 1;
-
-	memcpy(k, qm1, MCX_FP1024_LIMBS * sizeof(k[0]));
-	while (nonzero) {
-		int d = 0;
-
-		if (k[0] & 1) {
-			d = (int)(k[0] & ((1u << WNAF_W) - 1));
-			if (d >= (1 << (WNAF_W - 1)))
-				d -= 1 << WNAF_W;
-			if (d > 0) {
-				k[0] -= (uint64_t)d; /* no borrow: low bits */
-			} else {
-				uint64_t cy = (uint64_t)(-d);
-
-				for (int i = 0; i <= MCX_FP1024_LIMBS && cy;
-				     i++) {
-					k[i] += cy;
-					cy = k[i] < cy;
-				}
-			}
-		}
-		rev[n++] = (signed char)d;
-		for (int i = 0; i < MCX_FP1024_LIMBS; i++)
-			k[i] = (k[i] >> 1) | (k[i + 1] << 63);
-		k[MCX_FP1024_LIMBS] >>= 1;
-		nonzero = 0;
-		for (int i = 0; i <= MCX_FP1024_LIMBS; i++)
-			nonzero |= k[i] != 0;
-	}
-	wnaf_len = n;
-	for (size_t i = 0; i < n; i++)
-		wnaf[i] = rev[n - 1 - i];
-}
-
 static void init_naf(void)
 {
 	const struct mcx_fp1024_mod *qm = mcx_fp1024_mod_q();
-	uint64_t k[MCX_FP1024_LIMBS + 1] = {0};
+	uint64_t k[MCX_FP1024_LIMBS];
 	signed char rev[NAF_MAX];
 	size_t n = 0;
-	int nonzero = 1;
 
-	memcpy(k, qm->m, sizeof(qm->m));
+	memcpy(k, qm->m, sizeof(k));
 	k[0] -= 1; /* q is odd: no borrow */
-	init_wnaf(k);
-	while (nonzero) {
-		signed char d = 0;
-
-		if (k[0] & 1) {
-			d = (signed char)(2 - (int)(k[0] & 3));
-			/* k -= d: d = 1 clears bit 0; d = -1 adds 1 */
-			if (d == 1) {
-				k[0] -= 1;
-			} else {
-				for (int i = 0; i <= MCX_FP1024_LIMBS; i++)
-					if (++k[i] != 0)
-						break;
-			}
-		}
-		rev[n++] = d;
-		for (int i = 0; i < MCX_FP1024_LIMBS; i++)
-			k[i] = (k[i] >> 1) | (k[i + 1] << 63);
-		k[MCX_FP1024_LIMBS] >>= 1;
-		nonzero = 0;
-		for (int i = 0; i <= MCX_FP1024_LIMBS; i++)
-			nonzero |= k[i] != 0;
-	}
+	/* Width-5 NAF for the full pairing, most significant digit first. */
+	n = mcx_sakke_curve_wnaf(k, WNAF_W, rev, NAF_MAX);
+	wnaf_len = n;
+	for (size_t i = 0; i < n; i++)
+		wnaf[i] = rev[n - 1 - i];
+	/* NAF (width 2) for the table path, most significant first. */
+	n = mcx_sakke_curve_wnaf(k, 2, rev, NAF_MAX);
 	naf_len = n;
 	naf_steps = 0;
 	naf_adds = 0;

@@ -25,9 +25,39 @@
 #include "token/ops_internal.h"
 #include "token/ops_mcx.h"
 
+/* Engine state built from a key object's CKA_VALUE: the KMS with its Z_T
+ * comb table, or the RSK with its pairing table (RFC 6508 §6.2). */
+static enum mcx_mech_err kms_build(const uint8_t *v, size_t len, void **out)
+{
+	struct mcx_sakke_kms *kms = NULL;
+	enum mcx_mech_err e = mcx_sakke_kms_new(v, len, &kms);
+
+	if (e == MCX_OK)
+		e = mcx_sakke_kms_build_table(kms);
+	if (e != MCX_OK)
+		mcx_sakke_kms_free(kms);
+	else
+		*out = kms;
+	return e;
+}
+
 static void kms_free(void *p)
 {
 	mcx_sakke_kms_free(p);
+}
+
+static enum mcx_mech_err rsk_build(const uint8_t *v, size_t len, void **out)
+{
+	struct mcx_sakke_rsk *rsk = NULL;
+	enum mcx_mech_err e = mcx_sakke_rsk_new(v, len, &rsk);
+
+	if (e == MCX_OK)
+		e = mcx_sakke_rsk_precompute(rsk);
+	if (e != MCX_OK)
+		mcx_sakke_rsk_free(rsk);
+	else
+		*out = rsk;
+	return e;
 }
 
 static void rsk_free(void *p)
@@ -73,14 +103,20 @@ static CK_RV params_id(const CK_MECHANISM *mech, const uint8_t **id,
 	return CKR_OK;
 }
 
-static CK_RV kms_of(struct mcx_object *obj, struct mcx_sakke_kms **out,
-		    struct mcx_ops_mcx_entry **ent)
+/* obj's engine state from the cache (tag || CKA_UNIQUE_ID), built from
+ * its CKA_VALUE and cached on a miss; a reference in *ent. */
+static CK_RV
+state_of(struct mcx_object *obj, uint8_t tag,
+	 enum mcx_mech_err (*build)(const uint8_t *, size_t, void **),
+	 void (*free_fn)(void *), void **out, struct mcx_ops_mcx_entry **ent)
 {
 	uint8_t key[33];
 	const uint8_t *v = NULL;
 	size_t len = 0;
-	struct mcx_sakke_kms *kms = NULL;
-	CK_RV rv = mcx_ops_mcx_unique_id(obj, 'Z', key);
+	void *state = NULL;
+	enum mcx_mech_err e = MCX_OK;
+	CK_RV rv = mcx_ops_mcx_unique_id(obj, tag, key);
+
 	if (rv != CKR_OK)
 		return rv;
 	*out = mcx_ops_mcx_cache_get(key, sizeof(key), ent);
@@ -89,44 +125,32 @@ static CK_RV kms_of(struct mcx_object *obj, struct mcx_sakke_kms **out,
 	rv = mcx_ops_mech_value(obj, &v, &len);
 	if (rv != CKR_OK)
 		return rv;
-	enum mcx_mech_err e = mcx_sakke_kms_new(v, len, &kms);
-	if (e == MCX_OK)
-		e = mcx_sakke_kms_build_table(kms);
-	if (e != MCX_OK) {
-		mcx_sakke_kms_free(kms);
+	e = build(v, len, &state);
+	if (e != MCX_OK)
 		return e == MCX_ERR_NOMEM ? CKR_HOST_MEMORY
 					  : CKR_MCX_KEY_VALIDATION_FAILED;
-	}
-	*out = mcx_ops_mcx_cache_put(key, sizeof(key), kms, kms_free, ent);
+	*out = mcx_ops_mcx_cache_put(key, sizeof(key), state, free_fn, ent);
 	return *out != NULL ? CKR_OK : CKR_HOST_MEMORY;
+}
+
+static CK_RV kms_of(struct mcx_object *obj, struct mcx_sakke_kms **out,
+		    struct mcx_ops_mcx_entry **ent)
+{
+	void *state = NULL;
+	CK_RV rv = state_of(obj, 'Z', kms_build, kms_free, &state, ent);
+
+	*out = state;
+	return rv;
 }
 
 static CK_RV rsk_of(struct mcx_object *obj, struct mcx_sakke_rsk **out,
 		    struct mcx_ops_mcx_entry **ent)
 {
-	uint8_t key[33];
-	const uint8_t *v = NULL;
-	size_t len = 0;
-	struct mcx_sakke_rsk *rsk = NULL;
-	CK_RV rv = mcx_ops_mcx_unique_id(obj, 'R', key);
-	if (rv != CKR_OK)
-		return rv;
-	*out = mcx_ops_mcx_cache_get(key, sizeof(key), ent);
-	if (*out != NULL)
-		return CKR_OK;
-	rv = mcx_ops_mech_value(obj, &v, &len);
-	if (rv != CKR_OK)
-		return rv;
-	enum mcx_mech_err e = mcx_sakke_rsk_new(v, len, &rsk);
-	if (e == MCX_OK)
-		e = mcx_sakke_rsk_precompute(rsk);
-	if (e != MCX_OK) {
-		mcx_sakke_rsk_free(rsk);
-		return e == MCX_ERR_NOMEM ? CKR_HOST_MEMORY
-					  : CKR_MCX_KEY_VALIDATION_FAILED;
-	}
-	*out = mcx_ops_mcx_cache_put(key, sizeof(key), rsk, rsk_free, ent);
-	return *out != NULL ? CKR_OK : CKR_HOST_MEMORY;
+	void *state = NULL;
+	CK_RV rv = state_of(obj, 'R', rsk_build, rsk_free, &state, ent);
+
+	*out = state;
+	return rv;
 }
 
 /* Exported for the MIKEY mechanisms (ops_mcx.h): the same cache entries. */
