@@ -132,8 +132,10 @@ CK_RV mcx_ops_mech_check_key(const struct mcx_mech *row,
 
 /* Resolve the operation key h for row and usage (CKA_ENCRYPT, CKA_SIGN,
  * ...): CKR_KEY_HANDLE_INVALID, CKR_KEY_TYPE_INCONSISTENT (object class or
- * key type), CKR_KEY_SIZE_RANGE, or mcx_object_check_use's refusal; every
- * refusal is audited under fn.  On CKR_OK the caller owns a reference. */
+ * key type), CKR_KEY_SIZE_RANGE (for fn C_WrapKey / C_UnwrapKey in the
+ * wrapping key's words: CKR_WRAPPING_KEY_*, CKR_UNWRAPPING_KEY_*), or
+ * mcx_object_check_use's refusal; every refusal is audited under fn with
+ * the code returned.  On CKR_OK the caller owns a reference. */
 CK_RV mcx_ops_mech_key(struct mcx_session *s, const char *fn,
 		       const struct mcx_mech *row, CK_OBJECT_HANDLE h,
 		       CK_ATTRIBUTE_TYPE usage, struct mcx_object **out);

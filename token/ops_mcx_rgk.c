@@ -171,10 +171,6 @@ static CK_RV target_of(struct mcx_session *s, CK_OBJECT_HANDLE h,
 	CK_RV rv = mcx_ops_mech_key(s, "C_WrapKey", row, h, CKA_WRAP, &t);
 
 	*out = NULL;
-	if (rv == CKR_KEY_HANDLE_INVALID)
-		return CKR_WRAPPING_KEY_HANDLE_INVALID;
-	if (rv == CKR_KEY_TYPE_INCONSISTENT)
-		return CKR_WRAPPING_KEY_TYPE_INCONSISTENT;
 	if (rv != CKR_OK)
 		return rv;
 	rv = mcx_ops_mcx_rgk_wrap_policy(CKM_MCX_XPK_WRAP, t, seed);

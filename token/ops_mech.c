@@ -333,6 +333,30 @@ static bool class_fits(CK_OBJECT_CLASS cls, CK_ATTRIBUTE_TYPE usage)
 	}
 }
 
+/* The operation key's codes in the wrapping key's words (PKCS#11 3.0
+ * §5.18.6) when fn is C_WrapKey / C_UnwrapKey, so that the caller and the
+ * audit record see the same CKR. */
+static CK_RV in_words_of(const char *fn, CK_RV rv)
+{
+	bool wrap = strcmp(fn, "C_WrapKey") == 0;
+
+	if (!wrap && strcmp(fn, "C_UnwrapKey") != 0)
+		return rv;
+	switch (rv) {
+	case CKR_KEY_HANDLE_INVALID:
+		return wrap ? CKR_WRAPPING_KEY_HANDLE_INVALID
+			    : CKR_UNWRAPPING_KEY_HANDLE_INVALID;
+	case CKR_KEY_TYPE_INCONSISTENT:
+		return wrap ? CKR_WRAPPING_KEY_TYPE_INCONSISTENT
+			    : CKR_UNWRAPPING_KEY_TYPE_INCONSISTENT;
+	case CKR_KEY_SIZE_RANGE:
+		return wrap ? CKR_WRAPPING_KEY_SIZE_RANGE
+			    : CKR_UNWRAPPING_KEY_SIZE_RANGE;
+	default:
+		return rv;
+	}
+}
+
 CK_RV mcx_ops_mech_key(struct mcx_session *s, const char *fn,
 		       const struct mcx_mech *row, CK_OBJECT_HANDLE h,
 		       CK_ATTRIBUTE_TYPE usage, struct mcx_object **out)
@@ -342,7 +366,7 @@ CK_RV mcx_ops_mech_key(struct mcx_session *s, const char *fn,
 
 	*out = NULL;
 	if (rv == CKR_OBJECT_HANDLE_INVALID)
-		return CKR_KEY_HANDLE_INVALID;
+		return in_words_of(fn, CKR_KEY_HANDLE_INVALID);
 	if (rv != CKR_OK)
 		return rv;
 	/* Type first: a key of the wrong kind is inconsistent with the
@@ -360,6 +384,7 @@ CK_RV mcx_ops_mech_key(struct mcx_session *s, const char *fn,
 		goto out;
 	rv = mcx_object_check_use(key, usage, row->type);
 out:
+	rv = in_words_of(fn, rv);
 	if (rv != CKR_OK) {
 		mcx_audit(s, fn, row->type, key, rv);
 		mcx_object_put(key);

@@ -182,24 +182,6 @@ const struct mcx_wrap_ops mcx_ops_wrap_aes = {
     .unwrap = kw_unwrap,
 };
 
-/* The operation key's codes in the wrapping key's words (§5.18.6). */
-static CK_RV as_wrapping(CK_RV rv, bool wrap)
-{
-	switch (rv) {
-	case CKR_KEY_HANDLE_INVALID:
-		return wrap ? CKR_WRAPPING_KEY_HANDLE_INVALID
-			    : CKR_UNWRAPPING_KEY_HANDLE_INVALID;
-	case CKR_KEY_TYPE_INCONSISTENT:
-		return wrap ? CKR_WRAPPING_KEY_TYPE_INCONSISTENT
-			    : CKR_UNWRAPPING_KEY_TYPE_INCONSISTENT;
-	case CKR_KEY_SIZE_RANGE:
-		return wrap ? CKR_WRAPPING_KEY_SIZE_RANGE
-			    : CKR_UNWRAPPING_KEY_SIZE_RANGE;
-	default:
-		return rv;
-	}
-}
-
 /* May key be wrapped by wrapping_key?  §4.8 (CKA_EXTRACTABLE,
  * CKA_WRAP_WITH_TRUSTED) and §4.8 CKA_WRAP_TEMPLATE. */
 static CK_RV wrap_policy(struct mcx_object *wrapping_key,
@@ -247,10 +229,8 @@ CK_RV mcx_C_WrapKey(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
 	rv = mcx_ops_mech_key(
 	    s, "C_WrapKey", row, wrapping_key,
 	    row->type == CKM_MCX_MIKEY_SAKKE ? CKA_SIGN : CKA_WRAP, &wk);
-	if (rv != CKR_OK) {
-		rv = as_wrapping(rv, true);
+	if (rv != CKR_OK)
 		goto out;
-	}
 	rv = mcx_object_get(s, key, &k);
 	if (rv == CKR_OBJECT_HANDLE_INVALID)
 		rv = CKR_KEY_HANDLE_INVALID;
@@ -308,10 +288,8 @@ CK_RV mcx_C_UnwrapKey(CK_SESSION_HANDLE session, CK_MECHANISM_PTR mechanism,
 	    row->type != CKM_MCX_MIKEY_SAKKE) {
 		rv = mcx_ops_mech_key(s, "C_UnwrapKey", row, unwrapping_key,
 				      CKA_UNWRAP, &uk);
-		if (rv != CKR_OK) {
-			rv = as_wrapping(rv, false);
+		if (rv != CKR_OK)
 			goto out;
-		}
 	}
 	rv = row->wrap->unwrap(s, mechanism, uk, wrapped_key, wrapped_key_len,
 			       templ, attribute_count, &h);

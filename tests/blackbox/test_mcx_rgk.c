@@ -627,14 +627,14 @@ static void test_refuse_wrap(void **state)
 	}
 	/* CKM_MCX_XPK_WRAP under an AES key */
 	{
-		/* the entry point records the key check's own code */
+		/* the audit record carries the code the caller gets */
 		CK_ULONG before = audited("C_WrapKey", CKM_MCX_XPK_WRAP,
-					  CKR_KEY_TYPE_INCONSISTENT);
+					  CKR_WRAPPING_KEY_TYPE_INCONSISTENT);
 		len = sizeof(out);
 		assert_int_equal(wrap(aes, s, NULL, 0, out, &len),
 				 CKR_WRAPPING_KEY_TYPE_INCONSISTENT);
 		assert_int_equal(audited("C_WrapKey", CKM_MCX_XPK_WRAP,
-					 CKR_KEY_TYPE_INCONSISTENT),
+					 CKR_WRAPPING_KEY_TYPE_INCONSISTENT),
 				 before + 1);
 	}
 	/* under an MCX key that is neither CSK nor MuSiK (a GMK), alone
