@@ -15,6 +15,7 @@ TESTS += tests/unit/test_kms_xml
 # Fuzz target replaying its corpus (libFuzzer entry + main())
 check_PROGRAMS += tests/fuzz/fuzz_kms_xml
 tests_fuzz_fuzz_kms_xml_SOURCES = tests/fuzz/fuzz_kms_xml.c \
+	tests/fuzz/replay.c tests/fuzz/replay.h \
 	tests/kms/kms_xml_ref.c tests/kms/kms_xml_ref.h
 tests_fuzz_fuzz_kms_xml_CFLAGS = $(AM_CFLAGS) $(XML_CFLAGS)
 tests_fuzz_fuzz_kms_xml_LDADD = admin/libmcxkmsxml.la \

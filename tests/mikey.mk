@@ -22,7 +22,8 @@ TESTS += tests/unit/test_mikey_codec
 # the three Streamwide messages, truncations, bad lengths; libFuzzer build:
 # clang -fsanitize=fuzzer -DMCX_LIBFUZZER).
 check_PROGRAMS += tests/fuzz/fuzz_mikey
-tests_fuzz_fuzz_mikey_SOURCES = tests/fuzz/fuzz_mikey.c
+tests_fuzz_fuzz_mikey_SOURCES = tests/fuzz/fuzz_mikey.c \
+	tests/fuzz/replay.c tests/fuzz/replay.h
 tests_fuzz_fuzz_mikey_CFLAGS = $(AM_CFLAGS) $(CRYPTO_CFLAGS)
 tests_fuzz_fuzz_mikey_LDADD = mechanisms/libmcxmech.la \
 	common/libmcxcommon.la $(CRYPTO_LIBS)

@@ -24,6 +24,7 @@ TESTS += tests/blackbox/test_token_badinput
 # (libFuzzer build: clang -fsanitize=fuzzer -DMCX_LIBFUZZER).
 check_PROGRAMS += tests/fuzz/fuzz_template
 tests_fuzz_fuzz_template_SOURCES = tests/fuzz/fuzz_template.c \
+	tests/fuzz/replay.c tests/fuzz/replay.h \
 	tests/blackbox/p11_helpers.c tests/blackbox/p11_helpers.h
 tests_fuzz_fuzz_template_CFLAGS = $(MCX_TOKEN_BB_CFLAGS)
 tests_fuzz_fuzz_template_LDADD = $(MCX_TOKEN_BB_LDADD)

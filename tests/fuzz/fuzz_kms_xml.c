@@ -10,7 +10,6 @@
  * file of the corpus directory (argv[1], or
  * $MCXHSM_SRCDIR/tests/fuzz/corpus/kms_xml) so `make check` runs it.
  */
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,9 +18,8 @@
 #include <libxml/parser.h>
 
 #include "admin/kms_xml.h"
+#include "tests/fuzz/replay.h"
 #include "tests/kms/kms_xml_ref.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static const uint8_t key[32] = {1, 2, 3, 4, 5, 6, 7, 8};
 
@@ -60,42 +58,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #ifndef MCX_LIBFUZZER
 int main(int argc, char **argv)
 {
-	char dir[1024];
-	const char *src = getenv("MCXHSM_SRCDIR");
-	static uint8_t buf[1u << 20];
-	if (argc > 1)
-		snprintf(dir, sizeof(dir), "%s", argv[1]);
-	else if (src != NULL)
-		snprintf(dir, sizeof(dir), "%s/tests/fuzz/corpus/kms_xml", src);
-	else
-		return 77;
-	DIR *d = opendir(dir);
-	if (d == NULL) {
-		perror(dir);
-		return 1;
-	}
-	struct dirent *e;
-	int files = 0;
-	while ((e = readdir(d)) != NULL) {
-		char path[2048];
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		FILE *fp = fopen(path, "rb");
-		if (fp == NULL) {
-			perror(path);
-			closedir(d);
-			return 1;
-		}
-		size_t n = fread(buf, 1, sizeof(buf), fp);
-		fclose(fp);
-		LLVMFuzzerTestOneInput(buf, n);
-		files++;
-	}
-	closedir(d);
+	int rc = mcx_fuzz_replay(argc, argv, "kms_xml", NULL);
+
 	xmlCleanupParser();
-	printf("replayed %d corpus files\n", files);
-	/* an empty corpus would make this test unable to fail */
-	return files > 0 ? 0 : 1;
+	return rc;
 }
 #endif

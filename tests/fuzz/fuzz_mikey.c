@@ -11,15 +11,13 @@
  * p11-kit's fuzz/main.c does.  Corpus files named "ok-*" are valid
  * messages and must decode (a regression check on the seeds).
  */
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "mechanisms/mikey.h"
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
+#include "tests/fuzz/replay.h"
 
 static void inside(const uint8_t *p, size_t len, const uint8_t *data,
 		   size_t size)
@@ -74,58 +72,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 }
 
 #ifndef MCX_LIBFUZZER
+/* Corpus files named ok-* are well-formed messages that must decode. */
+static int decoded_if_ok(const char *file)
+{
+	if (strncmp(file, "ok-", 3) != 0 || last == MCX_OK)
+		return 0;
+	fprintf(stderr, "%s: %s\n", file, mcx_mech_err_str(last));
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
-	char dir[1024];
-	const char *src = getenv("MCXHSM_SRCDIR");
-	static uint8_t buf[65536];
-	int files = 0, rc = 0;
-
-	if (argc > 1)
-		snprintf(dir, sizeof(dir), "%s", argv[1]);
-	else if (src != NULL)
-		snprintf(dir, sizeof(dir), "%s/tests/fuzz/corpus/mikey", src);
-	else
-		return 77;
-	DIR *d = opendir(dir);
-	if (d == NULL) {
-		perror(dir);
-		return 1;
-	}
-	struct dirent *e;
-	while ((e = readdir(d)) != NULL) {
-		char path[2048];
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		FILE *fp = fopen(path, "rb");
-		if (fp == NULL) {
-			perror(path);
-			closedir(d);
-			return 1;
-		}
-		size_t n = fread(buf, 1, sizeof(buf), fp);
-		fclose(fp);
-		/* A copy of exactly n octets on the heap, so that ASan sees a
-		 * read past the end of the input. */
-		uint8_t *copy = malloc(n ? n : 1);
-		if (copy == NULL) {
-			closedir(d);
-			return 1;
-		}
-		memcpy(copy, buf, n);
-		LLVMFuzzerTestOneInput(copy, n);
-		free(copy);
-		if (strncmp(e->d_name, "ok-", 3) == 0 && last != MCX_OK) {
-			fprintf(stderr, "%s: %s\n", e->d_name,
-				mcx_mech_err_str(last));
-			rc = 1;
-		}
-		files++;
-	}
-	closedir(d);
-	printf("replayed %d corpus files\n", files);
-	/* an empty corpus would make this test unable to fail */
-	return files > 0 ? rc : 1;
+	return mcx_fuzz_replay(argc, argv, "mikey", decoded_if_ok);
 }
 #endif

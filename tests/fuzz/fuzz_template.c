@@ -15,17 +15,15 @@
  * $MCXHSM_SRCDIR/tests/fuzz/corpus/template) so `make check` runs it with
  * gcc, as p11-kit's fuzz/main.c does.
  */
-#include <dirent.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tests/blackbox/p11_helpers.h"
+#include "tests/fuzz/replay.h"
 
 #define MAX_ATTRS 32
-
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static struct mcx_p11 P;
 static CK_SESSION_HANDLE S;
@@ -146,46 +144,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 #ifndef MCX_LIBFUZZER
 int main(int argc, char **argv)
 {
-	char dir[1024];
-	const char *src = getenv("MCXHSM_SRCDIR");
-	if (argc > 1)
-		snprintf(dir, sizeof(dir), "%s", argv[1]);
-	else if (src != NULL)
-		snprintf(dir, sizeof(dir), "%s/tests/fuzz/corpus/template",
-			 src);
-	else
-		return 77;
-	DIR *d = opendir(dir);
-	if (d == NULL) {
-		perror(dir);
-		return 1;
-	}
-	struct dirent *e;
-	int files = 0;
-	while ((e = readdir(d)) != NULL) {
-		char path[2048];
-		uint8_t buf[65536];
-		if (e->d_name[0] == '.')
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
-		FILE *fp = fopen(path, "rb");
-		if (fp == NULL) {
-			perror(path);
-			closedir(d);
-			return 1;
-		}
-		size_t n = fread(buf, 1, sizeof(buf), fp);
-		fclose(fp);
-		LLVMFuzzerTestOneInput(buf, n);
-		files++;
-	}
-	closedir(d);
+	int rc = mcx_fuzz_replay(argc, argv, "template", NULL);
+
 	if (ready) {
 		P.f->C_CloseSession(S);
 		mcx_p11_close(&P);
 	}
-	printf("replayed %d corpus files\n", files);
-	/* an empty corpus would make this test unable to fail */
-	return files > 0 ? 0 : 1;
+	return rc;
 }
 #endif
