@@ -64,6 +64,16 @@ static mcx_fp1024_mont_mul_fn kmul;
 static mcx_fp1024_mont_sqr_fn ksqr;
 static mcx_fp1024_mul_wide_fn kwide;
 static mcx_fp1024_redc_fn kredc;
+/* Modular addition/subtraction: the AVX-512 versions go with the IFMA
+ * kernel (same CPUs; fp1024_addsub_avx512.c), the scalar ones otherwise. */
+typedef void (*addsub_fn)(uint64_t r[N], const uint64_t a[N],
+			  const uint64_t b[N], const uint64_t m[N]);
+static void add_scalar(uint64_t r[N], const uint64_t a[N], const uint64_t b[N],
+		       const uint64_t m[N]);
+static void sub_scalar(uint64_t r[N], const uint64_t a[N], const uint64_t b[N],
+		       const uint64_t m[N]);
+static addsub_fn kadd = add_scalar;
+static addsub_fn ksub = sub_scalar;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 /* r = a + b as N limbs; returns the carry out. */
@@ -137,6 +147,18 @@ static void init_mod(struct mcx_fp1024_mod *md, const uint64_t m[N])
 	}
 }
 
+static void choose_addsub(void)
+{
+	kadd = add_scalar;
+	ksub = sub_scalar;
+#ifdef MCX_HAVE_FP1024_IFMA
+	if (kmul == mcx_fp1024_mont_mul_ifma) {
+		kadd = mcx_fp1024_add_avx512;
+		ksub = mcx_fp1024_sub_avx512;
+	}
+#endif
+}
+
 static void init(void)
 {
 	init_mod(&mod_p, p_limbs);
@@ -147,6 +169,7 @@ static void init(void)
 		kwide = mcx_fp1024_mul_wide_select();
 		kredc = mcx_fp1024_redc_select();
 	}
+	choose_addsub();
 }
 
 const struct mcx_fp1024_mod *mcx_fp1024_mod_p(void)
@@ -171,6 +194,7 @@ void mcx_fp1024_force_portable(int portable)
 	kwide = portable ? mcx_fp1024_mul_wide_portable
 			 : mcx_fp1024_mul_wide_select();
 	kredc = portable ? mcx_fp1024_redc_portable : mcx_fp1024_redc_select();
+	choose_addsub();
 }
 
 mcx_fp1024_mont_mul_fn mcx_fp1024_kernel(void)
@@ -179,29 +203,42 @@ mcx_fp1024_mont_mul_fn mcx_fp1024_kernel(void)
 	return kmul;
 }
 
-void mcx_fp1024_add(const struct mcx_fp1024_mod *m, struct mcx_fp1024 *r,
-		    const struct mcx_fp1024 *a, const struct mcx_fp1024 *b)
+/* The scalar modular addition and subtraction (a, b < m). */
+static void add_scalar(uint64_t r[N], const uint64_t a[N], const uint64_t b[N],
+		       const uint64_t m[N])
 {
 	uint64_t s[N];
 	uint64_t t[N];
-	uint64_t c = raw_add(s, a->v, b->v);
-	uint64_t br = raw_sub(t, s, m->m);
+	uint64_t c = raw_add(s, a, b);
+	uint64_t br = raw_sub(t, s, m);
 
 	/* a + b >= m exactly when the sum carried or s - m did not borrow */
-	select_limbs(r->v, t, s, (0 - c) | (br - 1));
+	select_limbs(r, t, s, (0 - c) | (br - 1));
+}
+
+static void sub_scalar(uint64_t r[N], const uint64_t a[N], const uint64_t b[N],
+		       const uint64_t m[N])
+{
+	uint64_t d[N];
+	uint64_t mm[N];
+	uint64_t br = raw_sub(d, a, b);
+	uint64_t mask = 0 - br;
+
+	for (int i = 0; i < N; i++)
+		mm[i] = m[i] & mask;
+	raw_add(r, d, mm);
+}
+
+void mcx_fp1024_add(const struct mcx_fp1024_mod *m, struct mcx_fp1024 *r,
+		    const struct mcx_fp1024 *a, const struct mcx_fp1024 *b)
+{
+	kadd(r->v, a->v, b->v, m->m);
 }
 
 void mcx_fp1024_sub(const struct mcx_fp1024_mod *m, struct mcx_fp1024 *r,
 		    const struct mcx_fp1024 *a, const struct mcx_fp1024 *b)
 {
-	uint64_t d[N];
-	uint64_t mm[N];
-	uint64_t br = raw_sub(d, a->v, b->v);
-	uint64_t mask = 0 - br;
-
-	for (int i = 0; i < N; i++)
-		mm[i] = m->m[i] & mask;
-	raw_add(r->v, d, mm);
+	ksub(r->v, a->v, b->v, m->m);
 }
 
 void mcx_fp1024_neg(const struct mcx_fp1024_mod *m, struct mcx_fp1024 *r,

@@ -168,6 +168,17 @@ int mcx_fp1024_cpu_has_ifma(void);
  * x[k] 2^(52 k) < 2m and < 2^1025, lanes x[k] < 2^63, x[20..23] = 0. */
 void mcx_fp1024_ifma_out52(uint64_t r[MCX_FP1024_LIMBS], const uint64_t x[24],
 			   const uint64_t m[MCX_FP1024_LIMBS]);
+/* Modular addition and subtraction in AVX-512 vectors
+ * (fp1024_addsub_avx512.c), used with the IFMA kernel: contract of
+ * mcx_fp1024_add/_sub (a, b < m, result fully reduced, r may alias). */
+void mcx_fp1024_add_avx512(uint64_t r[MCX_FP1024_LIMBS],
+			   const uint64_t a[MCX_FP1024_LIMBS],
+			   const uint64_t b[MCX_FP1024_LIMBS],
+			   const uint64_t m[MCX_FP1024_LIMBS]);
+void mcx_fp1024_sub_avx512(uint64_t r[MCX_FP1024_LIMBS],
+			   const uint64_t a[MCX_FP1024_LIMBS],
+			   const uint64_t b[MCX_FP1024_LIMBS],
+			   const uint64_t m[MCX_FP1024_LIMBS]);
 #endif
 
 /* m0inv = -m0^-1 mod 2^64 for an odd low limb m0 (Newton iteration; a

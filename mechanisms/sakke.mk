@@ -3,7 +3,7 @@
 mechanisms_libmcxmech_la_SOURCES += \
 	mechanisms/fp1024_kernel.h mechanisms/fp1024_portable.c \
 	mechanisms/fp1024_select.c mechanisms/fp1024_x86_64.c \
-	mechanisms/fp1024_ifma.c
+	mechanisms/fp1024_ifma.c mechanisms/fp1024_addsub_avx512.c
 # SAKKE engine (A): field, F_p^2, curve, pairing, combs, public API
 mechanisms_libmcxmech_la_SOURCES += \
 	mechanisms/fp1024.c mechanisms/fp1024.h \

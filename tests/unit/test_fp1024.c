@@ -141,6 +141,92 @@ static void field_ops(const struct mcx_fp1024_mod *m, const BIGNUM *bm)
 	BN_free(r);
 }
 
+static void raw_from_bn(struct mcx_fp1024 *r, const BIGNUM *a)
+{
+	uint8_t b[128];
+
+	assert_int_equal(BN_bn2binpad(a, b, 128), 128);
+	mcx_fp1024_raw_from_bytes(r, b, sizeof(b));
+}
+
+static void raw_check_eq(const struct mcx_fp1024 *a, const BIGNUM *want)
+{
+	uint8_t b[128];
+	BIGNUM *g = BN_new();
+
+	mcx_fp1024_raw_to_bytes(b, a);
+	assert_non_null(BN_bin2bn(b, 128, g));
+	assert_int_equal(BN_cmp(g, want), 0);
+	BN_free(g);
+}
+
+/* Carries and borrows that ripple across many limbs (rare in random
+ * values; the AVX-512 add/sub resolve them with mask arithmetic): all-ones
+ * runs, limbs equal to m's, plus and minus one around powers of 2^64. */
+static void carry_runs(const struct mcx_fp1024_mod *m, const BIGNUM *bm)
+{
+	BIGNUM *a = BN_new(), *b = BN_new(), *r = BN_new();
+	struct mcx_fp1024 x, y, z;
+
+	for (int k = 1; k < 16; k++) {
+		for (int v = 0; v < 6; v++) {
+			/* a = 2^(64k) - 1 (k limbs of ones) or 2^(64k); b one
+			 * of 1, a itself, m - a, m - 1, a run shifted by one
+			 * limb, and m's low k limbs */
+			assert_true(BN_set_word(a, 0));
+			assert_true(BN_set_bit(a, 64 * k));
+			if (v % 2 == 0)
+				assert_true(BN_sub_word(a, 1));
+			switch (v) {
+			case 0:
+			case 1:
+				assert_true(BN_one(b));
+				break;
+			case 2:
+				assert_true(BN_copy(b, a) != NULL);
+				break;
+			case 3:
+				assert_true(BN_sub(b, bm, a));
+				break;
+			case 4:
+				assert_true(BN_rshift(b, a, 64));
+				break;
+			default:
+				assert_true(BN_copy(b, bm) != NULL);
+				assert_true(BN_mask_bits(b, 64 * k));
+				break;
+			}
+			assert_true(BN_nnmod(a, a, bm, ctx));
+			assert_true(BN_nnmod(b, b, bm, ctx));
+			for (int swap = 0; swap < 2; swap++) {
+				const BIGNUM *u = swap ? b : a;
+				const BIGNUM *w = swap ? a : b;
+
+				/* the limb patterns themselves, not their
+				 * Montgomery forms */
+				raw_from_bn(&x, u);
+				raw_from_bn(&y, w);
+				mcx_fp1024_add(m, &z, &x, &y);
+				assert_true(BN_mod_add(r, u, w, bm, ctx));
+				raw_check_eq(&z, r);
+				mcx_fp1024_sub(m, &z, &x, &y);
+				assert_true(BN_mod_sub(r, u, w, bm, ctx));
+				raw_check_eq(&z, r);
+			}
+		}
+	}
+	BN_free(a);
+	BN_free(b);
+	BN_free(r);
+}
+
+static void test_carry_runs(void **state)
+{
+	(void)state;
+	carry_runs(mcx_fp1024_mod_p(), bp);
+	carry_runs(mcx_fp1024_mod_q(), bq);
+}
+
 static void test_field_p(void **state)
 {
 	(void)state;
@@ -620,7 +706,7 @@ int main(void)
 	    cmocka_unit_test(test_bytes),     cmocka_unit_test(test_fp2),
 	    cmocka_unit_test(test_curve),     cmocka_unit_test(test_comb),
 	    cmocka_unit_test(test_gpow),      cmocka_unit_test(test_order),
-	    cmocka_unit_test(test_hash_tail),
+	    cmocka_unit_test(test_hash_tail), cmocka_unit_test(test_carry_runs),
 	};
 	int rc = 0;
 
