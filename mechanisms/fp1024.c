@@ -64,6 +64,7 @@ static mcx_fp1024_mont_mul_fn kmul;
 static mcx_fp1024_mont_sqr_fn ksqr;
 static mcx_fp1024_mul_wide_fn kwide;
 static mcx_fp1024_redc_fn kredc;
+static mcx_fp1024_mul2_fn kmul2; /* NULL: kwide x 2 + kredc */
 /* Modular addition/subtraction: the AVX-512 versions go with the IFMA
  * kernel (same CPUs; fp1024_addsub_avx512.c), the scalar ones otherwise. */
 typedef void (*addsub_fn)(uint64_t r[N], const uint64_t a[N],
@@ -168,6 +169,7 @@ static void init(void)
 		ksqr = mcx_fp1024_mont_sqr_select();
 		kwide = mcx_fp1024_mul_wide_select();
 		kredc = mcx_fp1024_redc_select();
+		kmul2 = mcx_fp1024_mul2_select();
 	}
 	choose_addsub();
 }
@@ -194,6 +196,7 @@ void mcx_fp1024_force_portable(int portable)
 	kwide = portable ? mcx_fp1024_mul_wide_portable
 			 : mcx_fp1024_mul_wide_select();
 	kredc = portable ? mcx_fp1024_redc_portable : mcx_fp1024_redc_select();
+	kmul2 = portable ? NULL : mcx_fp1024_mul2_select();
 	choose_addsub();
 }
 
@@ -276,6 +279,12 @@ void mcx_fp1024_mul2_add_tmp(const struct mcx_fp1024_mod *m,
 {
 	uint64_t carry = 0;
 
+	/* IFMA path: one fused AMM pass, 1.2x one mul (K, session 3);
+	 * s is not touched.  (The kernel choice is public.) */
+	if (kmul2 != NULL) {
+		kmul2(r->v, a->v, b->v, c->v, d->v, m->m, m->m0inv);
+		return;
+	}
 	/* Lazy reduction (fp1024_kernel.h): a b + c d < 2 m^2, which fits in
 	 * 2048 bits for m < 2^1023.5 (p = 0.6 * 2^1024, q = p / 4) and is
 	 * below the 2 m 2^1024 that redc accepts: two products, one

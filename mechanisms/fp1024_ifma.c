@@ -27,31 +27,50 @@
  * version of that step measured a fifth of the kernel).
  *
  * Per row i the position-0 limb is kept in a scalar register (s): the
- * reduction digit y = s * (-m^-1) mod 2^52 depends on it, and computing it
- * from a lane extracted from the vector would put a vector->GPR move on
- * the serial path of every row.  The scalar side computes the next s from
- * lane 1 of the accumulator (available one row ahead) plus the four
- * products touching position 1; the vector lane 0 is shifted out unused.
+ * reduction digit y depends on it, and computing it from a lane extracted
+ * from the vector would put a vector->GPR move on the serial path of
+ * every row.  The scalar side computes the next s from lane 1 of the
+ * accumulator (available one row ahead), the position-1 terms of a b
+ * (computed for all rows at once in vectors before the rows) and the two
+ * y products touching position 1; the vector lane 0 is shifted out unused.
  *
  * Constant time: no branch or address depends on a value; carries,
  * borrows and the final subtraction go through masks (integer arithmetic
- * on k-register values, never a branch).  The one stack copy (b's limbs)
- * is zeroed on return.
+ * on k-register values, never a branch).  The stack copies (b's limbs,
+ * the position-1 terms) are zeroed on return.
  * Run-time choice (fp1024_select.c): only with CPUID bmi2, avx512f,
- * avx512vl, avx512bw, avx512ifma, avx512vbmi and zmm state enabled by the
- * OS (XGETBV).
+ * avx512dq, avx512vl, avx512bw, avx512ifma, avx512vbmi and zmm state
+ * enabled by the OS (XGETBV).
  *
- * Measured (tests/bench/bench_fp1024, interleaved medians, this 2-core
- * Sapphire Rapids VM under load): mul 0.57-0.58x the ADX kernel's time
- * (148-170 ns against 260-287 ns), redc 0.78-0.86x.  The 20 rows are ~70%
- * of the product, bound by instruction throughput and the y -> Y ->
- * accumulator latency; tried and not kept (no gain, same run): the third
- * vector as ymm (4 live lanes), the row as inline assembler (gcc's code
- * has ~65 instructions a row, hand-written 45, same time), all products
- * accumulated directly into x (latency bound, 10% slower), an IFMA
- * mul_wide (0.97x of ADX), two independent products interleaved in one
- * loop (0.80-1.07x of two calls: the out-of-order core already overlaps
- * independent calls).
+ * Measured (session 2, bench_fp1024 interleaved medians on this 2-core
+ * Sapphire Rapids VM): mul 0.57-0.58x the ADX kernel, redc 0.78-0.86x.
+ * Session 3 (K), tests/bench/bench_fp1024 medians, old and new kernel
+ * builds run alternately (3 runs each, same tree otherwise): mul 143.7-
+ * 157.7 ns against 144.6 ns (no real change: ratio to mul_adx 0.59 both);
+ * the fused mcx_fp1024_mul2_add_ifma 179-192 ns against 385-397 ns for
+ * the lazy path it replaces (2 mul_wide_adx + redc_ifma), 1.20-1.24x one
+ * mul; redc 140 ns against 131 ns (slower: three candidates in out52 for
+ * nsub = 2; redc is no longer on the ifma path's hot loops).
+ * sakke_pairing (bench_sakke medians) 3.45-3.86 -> 3.07-3.36 ms.
+ * What bounds mul is latency, not port throughput: a call is ~1000
+ * instructions, more than the out-of-order window, so 4 independent
+ * interleaved calls cost the same per call as a dependent chain, and
+ * removing half of the row madds, or all row shifts, or the scalar loop,
+ * each changed the time by less than 10% (measured in a test harness).
+ * Kept: memory broadcasts of b_i, the scalar-side a b terms precomputed in
+ * vectors (two 64x64 products a row fewer), the row restructured for
+ * latency (amm52 comment), out52 with the subtraction beside the
+ * normalisation (same time for mul, needed shape for the fused kernel),
+ * no rep stos in the wipe.  Tried and not kept (no gain, same harness):
+ * y and the extracted lane through memory instead of vpbroadcastq/
+ * vpextrq (equal or slower), zeroing the row temporaries with vpxord, a
+ * rolled row loop (same time: the front end is not the bound).
+ * Earlier sessions tried: the third vector as ymm, inline-assembler rows,
+ * all products accumulated directly into x (10% slower), an IFMA mul_wide
+ * (0.97x of ADX), two independent products interleaved in one loop.
+ * Source for the radix-2^52 AMM: Gueron and Krasnov (above); OpenSSL's
+ * rsaz-2k-avx512.pl (ossl_rsaz_amm52x20_x1_ifma256) is the same 20-limb
+ * loop on ymm vectors.
  * Valgrind does not emulate AVX-512 (and hides it from CPUID), so the
  * constant-time harness (tests/ct) runs the ADX and portable kernels;
  * this kernel's trace is value-independent by construction (straight-line
@@ -73,7 +92,7 @@ typedef unsigned __int128 u128;
 
 #define IFMA_TARGET                                                            \
 	__attribute__((target("avx512f,avx512vl,avx512bw,avx512ifma,"          \
-			      "avx512vbmi,bmi2")))
+			      "avx512vbmi,avx512dq,bmi2")))
 
 static uint64_t xgetbv0(void)
 {
@@ -98,11 +117,12 @@ int mcx_fp1024_cpu_has_ifma(void)
 	if ((xgetbv0() & xcr0_zmm) != xcr0_zmm)
 		return 0;
 	__cpuid_count(7, 0, eax, ebx, ecx, edx);
-	/* EBX: 8 bmi2, 16 avx512f, 21 avx512ifma, 30 avx512bw, 31 avx512vl;
-	 * ECX: 1 avx512vbmi. */
+	/* EBX: 8 bmi2, 16 avx512f, 17 avx512dq, 21 avx512ifma, 30 avx512bw,
+	 * 31 avx512vl; ECX: 1 avx512vbmi. */
 	return (ebx & (1u << 8)) != 0 && (ebx & (1u << 16)) != 0 &&
-	       (ebx & (1u << 21)) != 0 && (ebx & (1u << 30)) != 0 &&
-	       (ebx & (1u << 31)) != 0 && (ecx & (1u << 1)) != 0;
+	       (ebx & (1u << 17)) != 0 && (ebx & (1u << 21)) != 0 &&
+	       (ebx & (1u << 30)) != 0 && (ebx & (1u << 31)) != 0 &&
+	       (ecx & (1u << 1)) != 0;
 }
 
 /*
@@ -187,55 +207,103 @@ IFMA_TARGET static inline uint64_t limb52(const uint64_t x[N], int k,
 	return v & MASK52;
 }
 
-/*
- * The result, out of radix 2^52: x (lanes < 2^63, value < 2m < 2^1025)
- * normalised, packed into 16 limbs and reduced once by m, all in vector
- * registers.  Carries: two shift-and-add rounds leave lanes <= 2^52; the
- * remaining +1 carries ripple through lanes equal to 2^52 - 1, resolved at
- * once with the mask addition ((G << 1) + P) ^ P (G: lanes that carry out,
- * P: lanes that pass a carry on).  The borrows of r - m the same way.
- */
-IFMA_TARGET static inline void out52(uint64_t r[N], __m512i x0, __m512i x1,
-				     __m512i x2, const uint64_t m[N], int nsub)
+/* Carries and generate/propagate masks of one candidate (below). */
+IFMA_TARGET static inline void norm52(__m512i v[3], uint32_t *g, uint32_t *p)
 {
 	const __m512i zero = _mm512_setzero_si512();
+	const __m512i mask = _mm512_set1_epi64((long long)MASK52);
+	/* lanes 16..19: 2^52 - 1, lane 20 (and up): 0, so that g marks a
+	 * carry already in lane 20 (bit 1040) */
+	const __m512i lim2 = _mm512_maskz_mov_epi64(0x0f, mask);
+
+#pragma GCC unroll 3
+	for (int round = 0; round < 2; round++) {
+		const __m512i c0 = _mm512_srli_epi64(v[0], 52);
+		const __m512i c1 = _mm512_srli_epi64(v[1], 52);
+		const __m512i c2 = _mm512_srli_epi64(v[2], 52);
+
+		v[0] = _mm512_add_epi64(_mm512_and_si512(v[0], mask),
+					_mm512_alignr_epi64(c0, zero, 7));
+		v[1] = _mm512_add_epi64(_mm512_and_si512(v[1], mask),
+					_mm512_alignr_epi64(c1, c0, 7));
+		v[2] = _mm512_add_epi64(_mm512_and_si512(v[2], mask),
+					_mm512_alignr_epi64(c2, c1, 7));
+	}
+	*g = (uint32_t)_mm512_cmpgt_epu64_mask(v[0], mask) |
+	     (uint32_t)_mm512_cmpgt_epu64_mask(v[1], mask) << 8 |
+	     (uint32_t)_mm512_cmpgt_epu64_mask(v[2], lim2) << 16;
+	*p = (uint32_t)_mm512_cmpeq_epu64_mask(v[0], mask) |
+	     (uint32_t)_mm512_cmpeq_epu64_mask(v[1], mask) << 8 |
+	     (uint32_t)_mm512_cmpeq_epu64_mask(v[2], mask) << 16;
+}
+
+/*
+ * The result, out of radix 2^52: X (lanes < 2^63, lanes 20..23 zero, X <
+ * (nsub + 1) m < 2^1026) reduced mod m, packed into 16 limbs, all in
+ * vector registers.  The candidates X, X + 2^1040 - M (and X + 2^1040 -
+ * 2M when nsub = 2) are normalised side by side: two shift-and-add rounds
+ * leave lanes <= 2^52, the remaining +1 carries ripple through lanes equal
+ * to 2^52 - 1 and are resolved at once with the mask addition ((G << 1) +
+ * P) ^ P (G: lanes that carry out, P: lanes that pass a carry on).  A
+ * carry into bit 1040 of a candidate X - k M + 2^1040 means X >= k M; the
+ * largest such k is taken (masks, no branch).  The candidates' chains are
+ * independent, so the subtraction no longer follows the normalisation.
+ */
+IFMA_TARGET static inline void out52(uint64_t r[N], __m512i x0, __m512i x1,
+				     __m512i x2, const __m512i M[3], int nsub)
+{
 	const __m512i one = _mm512_set1_epi64(1);
 	const __m512i mask = _mm512_set1_epi64((long long)MASK52);
-	const __m512i mv0 = _mm512_loadu_si512((const void *)m);
-	const __m512i mv1 = _mm512_loadu_si512((const void *)(m + 8));
-	__m512i r0, r1, d0, d1;
-	uint32_t g = 0, p = 0, inc = 0, take = 0;
-	uint32_t top = 0;
+	__m512i v[3][3], mc[3], r0, r1;
+	uint32_t g[3] = {0, 0, 0}, p[3] = {0, 0, 0}, inc[3] = {0, 0, 0};
+	uint32_t c1 = 0, c2 = 0, sel1 = 0, sel2 = 0, incf = 0;
 
-	for (int round = 0; round < 2; round++) {
-		const __m512i c0 = _mm512_srli_epi64(x0, 52);
-		const __m512i c1 = _mm512_srli_epi64(x1, 52);
-		const __m512i c2 = _mm512_srli_epi64(x2, 52);
-
-		x0 = _mm512_add_epi64(_mm512_and_si512(x0, mask),
-				      _mm512_alignr_epi64(c0, zero, 7));
-		x1 = _mm512_add_epi64(_mm512_and_si512(x1, mask),
-				      _mm512_alignr_epi64(c1, c0, 7));
-		x2 = _mm512_add_epi64(_mm512_and_si512(x2, mask),
-				      _mm512_alignr_epi64(c2, c1, 7));
+	/* 2^1040 - M: the 52-bit complement of M's 20 lanes, plus one */
+	mc[0] = _mm512_mask_add_epi64(_mm512_sub_epi64(mask, M[0]), 1,
+				      _mm512_sub_epi64(mask, M[0]), one);
+	mc[1] = _mm512_sub_epi64(mask, M[1]);
+	mc[2] = _mm512_maskz_sub_epi64(0x0f, mask, M[2]);
+	v[0][0] = x0;
+	v[0][1] = x1;
+	v[0][2] = x2;
+#pragma GCC unroll 3
+	for (int k = 1; k <= nsub; k++)
+#pragma GCC unroll 3
+		for (int j = 0; j < 3; j++)
+			v[k][j] = _mm512_add_epi64(v[k - 1][j], mc[j]);
+	/* (2^1040 - M) + (2^1040 - M) + X - 2^1040: take 2^52 off lane 19 */
+	if (nsub == 2)
+		v[2][2] = _mm512_mask_sub_epi64(
+		    v[2][2], 0x08, v[2][2],
+		    _mm512_set1_epi64((long long)(UINT64_C(1) << 52)));
+#pragma GCC unroll 3
+	for (int k = 0; k <= nsub; k++) {
+		norm52(v[k], &g[k], &p[k]);
+		inc[k] = ((g[k] << 1) + p[k]) ^ p[k];
 	}
-	g = (uint32_t)_mm512_cmpgt_epu64_mask(x0, mask) |
-	    (uint32_t)_mm512_cmpgt_epu64_mask(x1, mask) << 8 |
-	    (uint32_t)_mm512_cmpgt_epu64_mask(x2, mask) << 16;
-	p = (uint32_t)_mm512_cmpeq_epu64_mask(x0, mask) |
-	    (uint32_t)_mm512_cmpeq_epu64_mask(x1, mask) << 8 |
-	    (uint32_t)_mm512_cmpeq_epu64_mask(x2, mask) << 16;
-	inc = ((g << 1) + p) ^ p;
-	x0 = _mm512_and_si512(_mm512_mask_add_epi64(x0, (__mmask8)inc, x0, one),
-			      mask);
-	x1 = _mm512_and_si512(
-	    _mm512_mask_add_epi64(x1, (__mmask8)(inc >> 8), x1, one), mask);
-	x2 = _mm512_and_si512(
-	    _mm512_mask_add_epi64(x2, (__mmask8)(inc >> 16), x2, one), mask);
-	/* bits 1024.. = limb 19 >> 36 (0..3: below 3m < 2^1026) */
-	top = (uint32_t)((uint64_t)_mm_extract_epi64(
-			     _mm512_extracti32x4_epi32(x2, 1), 1) >>
-			 36);
+	c1 = ((inc[1] | g[1]) >> 20) & 1;
+	sel1 = 0 - c1;
+	if (nsub == 2) {
+		c2 = ((inc[2] | g[2]) >> 20) & 1;
+		sel2 = 0 - c2;
+		sel1 &= ~sel2;
+	}
+	incf = (inc[0] & ~(sel1 | sel2)) | (inc[1] & sel1) | (inc[2] & sel2);
+#pragma GCC unroll 3
+	for (int j = 0; j < 3; j++) {
+		v[0][j] =
+		    _mm512_mask_mov_epi64(v[0][j], (__mmask8)sel1, v[1][j]);
+		if (nsub == 2)
+			v[0][j] = _mm512_mask_mov_epi64(v[0][j], (__mmask8)sel2,
+							v[2][j]);
+		v[0][j] = _mm512_and_si512(
+		    _mm512_mask_add_epi64(v[0][j], (__mmask8)(incf >> (8 * j)),
+					  v[0][j], one),
+		    mask);
+	}
+	x0 = v[0][0];
+	x1 = v[0][1];
+	x2 = v[0][2];
 	/* 64-bit limb w = n[k] >> sh | n[k+1] << (52 - sh) | n[k+2] << (104
 	 * - sh), k = floor(64 w / 52), sh = 64 w - 52 k (shift counts >= 64
 	 * give 0).  Lane 7 of the index is the highest argument. */
@@ -267,105 +335,141 @@ IFMA_TARGET static inline void out52(uint64_t r[N], __m512i x0, __m512i x1,
 		    x1, _mm512_set_epi64(12, 11, 10, 8, 7, 6, 5, 3), x2),
 		_mm512_set_epi64(64, 64, 64, 64, 64, 64, 64, 60)),
 	    0xfe);
-	/* nsub times: d = r - m with its borrows; keep r when (top, r) < m,
-	 * i.e. the subtraction borrows out of 1024 bits and top is 0 */
-	for (int j = 0; j < nsub; j++) {
-		uint32_t bout = 0, keep = 0;
-
-		g = (uint32_t)_mm512_cmplt_epu64_mask(r0, mv0) |
-		    (uint32_t)_mm512_cmplt_epu64_mask(r1, mv1) << 8;
-		p = (uint32_t)_mm512_cmpeq_epu64_mask(r0, mv0) |
-		    (uint32_t)_mm512_cmpeq_epu64_mask(r1, mv1) << 8;
-		inc = ((g << 1) + p) ^ p; /* borrows into lanes 0..15 */
-		bout = (inc >> 16) & 1;
-		d0 = _mm512_sub_epi64(r0, mv0);
-		d1 = _mm512_sub_epi64(r1, mv1);
-		d0 = _mm512_mask_sub_epi64(d0, (__mmask8)inc, d0, one);
-		d1 = _mm512_mask_sub_epi64(d1, (__mmask8)(inc >> 8), d1, one);
-		keep = bout & ((top - 1) >> 31); /* top == 0, top <= 3 */
-		take = 0 - (keep ^ 1);
-		r0 = _mm512_mask_mov_epi64(r0, (__mmask8)take, d0);
-		r1 = _mm512_mask_mov_epi64(r1, (__mmask8)take, d1);
-		top -= bout & take;
-	}
 	_mm512_storeu_si512((void *)r, r0);
 	_mm512_storeu_si512((void *)(r + 8), r1);
 }
 
+/* The modulus in radix 2^52: M, M' = M one lane down (its lane 0,
+ * position 0, is the scalar side's), and the scalar constants m0s = limb 0
+ * times 2^12, m1 = limb 1, k0 = -m^-1 mod 2^52. */
+struct ifma_mod {
+	__m512i M[3], Ms[3];
+	uint64_t m0s, m1, k0;
+};
+
+IFMA_TARGET static inline void mod52(struct ifma_mod *md, const uint64_t m[N],
+				     uint64_t m0inv)
+{
+	const __m512i zero = _mm512_setzero_si512();
+
+	to52(md->M, m, 0);
+	md->Ms[0] = _mm512_alignr_epi64(md->M[1], md->M[0], 1);
+	md->Ms[1] = _mm512_alignr_epi64(md->M[2], md->M[1], 1);
+	md->Ms[2] = _mm512_alignr_epi64(zero, md->M[2], 1);
+	md->m0s = limb52(m, 0, 0) << 12;
+	md->m1 = limb52(m, 1, 0);
+	md->k0 = m0inv & MASK52;
+}
+
+/* One factor pair of a row: A = a 2^16 (and A' one lane down) against b's
+ * limbs b52[0..23] (b52[20..23] = 0, read one a row from memory: a
+ * broadcast from memory is a load, not a shuffle). */
+struct ifma_pair {
+	__m512i A[3], As[3];
+	const uint64_t *b52;
+};
+
 /*
- * The AMM rows.  A = a 2^16 and M in radix 2^52 (vectors); the scalars:
- * b52 = b's limbs (b52[20] = 0), a0s = limb 0 of A times 2^12, a1 = limb 1
- * of A, m0s = limb 0 of M times 2^12, m1, k0 = -m^-1 mod 2^52.  Leaves the
- * unnormalised result in t[0..19] (t[20..23] = 0).
- *
- * Scaling limb 0 by 2^12 makes one 64x64 product give both halves of the
- * 104-bit product: high word = its high 52 bits, low word >> 12 = its low
- * 52 bits.  Lanes stay below 2^64: each row adds four values < 2^52 to a
- * lane, 20 rows < 2^59.
+ * Loads a b pair: A, A' from a (times 2^16), b's limbs into b52, and adds
+ * the pair's position-1 terms to C: lane i gets lo(a1 b_i) + hi(a0 b_i) +
+ * lo(a0 b_{i+1}) (b_20 = 0), what position 0 of row i + 1 receives from
+ * a b besides the accumulator; returns lo(a0 b_0), position 0 of row 0.
+ * Computing these for all rows at once (9 products in vectors) takes the
+ * two scalar products a row used to cost off the scalar side.
  */
-IFMA_TARGET static inline void amm52(__m512i X[3], const __m512i A[3],
-				     const __m512i M[3], const uint64_t b52[24],
-				     const uint64_t a0s, const uint64_t a1,
-				     const uint64_t m0s, const uint64_t m1,
-				     const uint64_t k0)
+IFMA_TARGET static inline uint64_t pair52(struct ifma_pair *pr, __m512i C[3],
+					  uint64_t b52[24], const uint64_t a[N],
+					  const uint64_t b[N])
+{
+	const __m512i zero = _mm512_setzero_si512();
+	__m512i B[3], Bs[3], a0, a1;
+
+	to52(pr->A, a, 1);
+	to52(B, b, 0);
+	pr->As[0] = _mm512_alignr_epi64(pr->A[1], pr->A[0], 1);
+	pr->As[1] = _mm512_alignr_epi64(pr->A[2], pr->A[1], 1);
+	pr->As[2] = _mm512_alignr_epi64(zero, pr->A[2], 1);
+	Bs[0] = _mm512_alignr_epi64(B[1], B[0], 1);
+	Bs[1] = _mm512_alignr_epi64(B[2], B[1], 1);
+	Bs[2] = _mm512_alignr_epi64(zero, B[2], 1);
+	a0 = _mm512_permutexvar_epi64(zero, pr->A[0]);
+	a1 = _mm512_permutexvar_epi64(_mm512_set1_epi64(1), pr->A[0]);
+	for (int v = 0; v < 3; v++) {
+		C[v] = _mm512_madd52lo_epu64(C[v], B[v], a1);
+		C[v] = _mm512_madd52hi_epu64(C[v], B[v], a0);
+		C[v] = _mm512_madd52lo_epu64(C[v], Bs[v], a0);
+		_mm512_store_si512((void *)(b52 + 8 * v), B[v]);
+	}
+	pr->b52 = b52;
+	return (limb52(a, 0, 1) * limb52(b, 0, 0)) & MASK52;
+}
+
+/*
+ * The AMM rows over np (1 or 2) factor pairs: X = (sum a b 2^16 + Q m) /
+ * 2^1040 unnormalised, in lanes 0..19 (lanes 20..23 = 0).  c52: the
+ * position-1 terms of pair52 (summed over the pairs), s: position 0 of
+ * row 0.
+ *
+ * Row i: x = x / 2^52 + lo(A' b_i) + hi(A b_i) + lo(M' y) + hi(M y) (per
+ * pair).  Lane 0 of x (position 0 of the next row, which y is computed
+ * from) is kept exact in the scalar s instead: s for row i + 1 is lane 1
+ * of x at the start of row i (extracted a row ahead) + c52[i] + the carry
+ * out of position 0 + lo(m1 y) + hi(m0 y).  Lanes stay below 2^59: each
+ * row adds at most six values < 2^52 to a lane.
+ *
+ * What bounds a row is latency, not port throughput (removing half of
+ * the madds changed little; measured), along two loops: y -> hi(m0 y) ->
+ * s -> y (scalar), and y -> Y -> x -> lane 1 -> s two rows on.  Hence:
+ * ys = y 2^12 = s (k0 2^12) mod 2^64 (no mask on the scalar loop: one
+ * 64x64 product with the plain m0 then gives hi(m0 y) in its high word,
+ * and m1 ys / 2^12 = lo(m1 y)); the shift of x feeds the hi(M y) madd and
+ * the b terms and lo(M' y) go to a second register, so Y reaches x
+ * through one madd and one addition; the extracted lane is added last.
+ */
+IFMA_TARGET static inline void amm52(__m512i X[3], const struct ifma_mod *md,
+				     const struct ifma_pair *pr, int np,
+				     const uint64_t c52[24], uint64_t s)
 {
 	const __m512i zero = _mm512_setzero_si512();
 	__m512i x0 = zero, x1 = zero, x2 = zero;
-	const u128 p0 = (u128)a0s * b52[0];
-	/* s: the exact position-0 limb at the row's start, with this row's
-	 * lo(a0 b_i) already added; p0hi: hi(a0 b_i), added at the next
-	 * position */
-	uint64_t s = (uint64_t)p0 >> 12;
-	uint64_t p0hi = (uint64_t)(p0 >> 64);
-	uint64_t l1 = 0; /* lane 1 of the accumulator at the row's start */
-	const __m512i As[3] = {_mm512_alignr_epi64(A[1], A[0], 1),
-			       _mm512_alignr_epi64(A[2], A[1], 1),
-			       _mm512_alignr_epi64(zero, A[2], 1)};
-	const __m512i Ms[3] = {_mm512_alignr_epi64(M[1], M[0], 1),
-			       _mm512_alignr_epi64(M[2], M[1], 1),
-			       _mm512_alignr_epi64(zero, M[2], 1)};
+	const uint64_t k0s = md->k0 << 12, m0 = md->m0s >> 12, m1 = md->m1;
+	uint64_t l1 = 0; /* lane 1 of x at the row's start */
 
 #pragma GCC unroll 20
 	for (int i = 0; i < L52; i++) {
-		const uint64_t bi = b52[i];
-		const __m512i B = _mm512_set1_epi64((long long)bi);
-		const uint64_t y = (s * k0) & MASK52;
-		const __m512i Y = _mm512_set1_epi64((long long)y);
+		const uint64_t ys = s * k0s;
+		const __m512i Y = _mm512_set1_epi64((long long)(ys >> 12));
 		/* s + lo(m0 y) is s rounded up to a multiple of 2^52 */
 		const uint64_t carry = (s + MASK52) >> 52;
-		const u128 pn = (u128)a0s * b52[i + 1]; /* next row's a0 b */
-		/* the next row's position 0, but for the y terms */
-		const uint64_t z = l1 + ((a1 * bi) & MASK52) + p0hi + carry +
-				   ((uint64_t)pn >> 12);
-		const uint64_t q0hi = (uint64_t)(((u128)m0s * y) >> 64);
-		const uint64_t q1lo = (m1 * y) & MASK52;
-		__m512i h0, h1, h2, g0, g1, g2;
+		const uint64_t u = c52[i] + carry + ((m1 * ys) >> 12);
+		const uint64_t q0hi = (uint64_t)(((u128)m0 * ys) >> 64);
+		__m512i g0 = zero, g1 = zero, g2 = zero;
 
-		p0hi = (uint64_t)(pn >> 64);
-		/* x = x / 2^52 + lo(A' B) + hi(A B) + lo(M' Y) + hi(M Y),
-		 * A', M' = A, M one lane down (their lane 0 is position 0,
-		 * kept in s): the shift of x does not wait for the products,
-		 * the chain through x is a shift and two adds */
-		h0 = _mm512_madd52lo_epu64(zero, As[0], B);
-		h1 = _mm512_madd52lo_epu64(zero, As[1], B);
-		h2 = _mm512_madd52lo_epu64(zero, As[2], B);
-		g0 = _mm512_madd52lo_epu64(zero, Ms[0], Y);
-		g1 = _mm512_madd52lo_epu64(zero, Ms[1], Y);
-		g2 = _mm512_madd52lo_epu64(zero, Ms[2], Y);
-		h0 = _mm512_madd52hi_epu64(h0, A[0], B);
-		h1 = _mm512_madd52hi_epu64(h1, A[1], B);
-		h2 = _mm512_madd52hi_epu64(h2, A[2], B);
-		g0 = _mm512_madd52hi_epu64(g0, M[0], Y);
-		g1 = _mm512_madd52hi_epu64(g1, M[1], Y);
-		g2 = _mm512_madd52hi_epu64(g2, M[2], Y);
-		x0 = _mm512_alignr_epi64(x1, x0, 1);
-		x1 = _mm512_alignr_epi64(x2, x1, 1);
-		x2 = _mm512_alignr_epi64(zero, x2, 1);
-		x0 = _mm512_add_epi64(_mm512_add_epi64(x0, h0), g0);
-		x1 = _mm512_add_epi64(_mm512_add_epi64(x1, h1), g1);
-		x2 = _mm512_add_epi64(_mm512_add_epi64(x2, h2), g2);
+		for (int k = 0; k < np; k++) {
+			const __m512i B =
+			    _mm512_set1_epi64((long long)pr[k].b52[i]);
 
-		s = z + q1lo + q0hi;
+			g0 = _mm512_madd52lo_epu64(g0, pr[k].As[0], B);
+			g1 = _mm512_madd52lo_epu64(g1, pr[k].As[1], B);
+			g2 = _mm512_madd52lo_epu64(g2, pr[k].As[2], B);
+			g0 = _mm512_madd52hi_epu64(g0, pr[k].A[0], B);
+			g1 = _mm512_madd52hi_epu64(g1, pr[k].A[1], B);
+			g2 = _mm512_madd52hi_epu64(g2, pr[k].A[2], B);
+		}
+		g0 = _mm512_madd52lo_epu64(g0, md->Ms[0], Y);
+		g1 = _mm512_madd52lo_epu64(g1, md->Ms[1], Y);
+		g2 = _mm512_madd52lo_epu64(g2, md->Ms[2], Y);
+		x0 = _mm512_madd52hi_epu64(_mm512_alignr_epi64(x1, x0, 1),
+					   md->M[0], Y);
+		x1 = _mm512_madd52hi_epu64(_mm512_alignr_epi64(x2, x1, 1),
+					   md->M[1], Y);
+		x2 = _mm512_madd52hi_epu64(_mm512_alignr_epi64(zero, x2, 1),
+					   md->M[2], Y);
+		x0 = _mm512_add_epi64(x0, g0);
+		x1 = _mm512_add_epi64(x1, g1);
+		x2 = _mm512_add_epi64(x2, g2);
+
+		s = (u + l1) + q0hi;
 		l1 = (uint64_t)_mm_extract_epi64(_mm512_castsi512_si128(x0), 1);
 	}
 	X[0] = _mm512_mask_set1_epi64(x0, 1, (long long)s);
@@ -373,41 +477,84 @@ IFMA_TARGET static inline void amm52(__m512i X[3], const __m512i A[3],
 	X[2] = x2;
 }
 
+/* Zero the stack copies of the secret limbs: vector stores and a barrier
+ * the compiler cannot see through (mcx_wipe's out-of-line calls measured
+ * about a third of this kernel's time). */
+IFMA_TARGET static inline void wipe52(uint64_t *p, int vectors)
+{
+	const __m512i zero = _mm512_setzero_si512();
+
+	/* (the barrier in the loop also keeps gcc from turning the stores
+	 * into a rep stos, which measured slower than the stores) */
+	for (int v = 0; v < vectors; v++) {
+		_mm512_store_si512((void *)(p + 8 * v), zero);
+		__asm__ volatile("" : : "r"(p) : "memory");
+	}
+}
+
 IFMA_TARGET void mcx_fp1024_mont_mul_ifma(uint64_t r[N], const uint64_t a[N],
 					  const uint64_t b[N],
 					  const uint64_t m[N], uint64_t m0inv)
 {
 	const __m512i zero = _mm512_setzero_si512();
-	__m512i A[3], B[3], M[3], X[3];
-	uint64_t b52[24] __attribute__((aligned(64)));
+	/* b52[0..23]: b's limbs; c52[24..47]: the position-1 terms */
+	uint64_t buf[48] __attribute__((aligned(64)));
+	struct ifma_mod md;
+	struct ifma_pair pr;
+	__m512i C[3] = {zero, zero, zero}, X[3];
+	uint64_t s = 0;
 
-	to52(A, a, 1);
-	to52(B, b, 0);
-	to52(M, m, 0);
-	_mm512_store_si512((void *)b52, B[0]);
-	_mm512_store_si512((void *)(b52 + 8), B[1]);
-	_mm512_store_si512((void *)(b52 + 16), B[2]);
-	/* make the rows load b's limbs (one load each) instead of extracting
-	 * them from B[] (two shuffles each) */
-	__asm__ volatile("" : : "r"(b52) : "memory");
-	amm52(X, A, M, b52, limb52(a, 0, 1) << 12, limb52(a, 1, 1),
-	      limb52(m, 0, 0) << 12, limb52(m, 1, 0), m0inv & MASK52);
-	out52(r, X[0], X[1], X[2], m, 1);
-	/* wipe the stack copy of b: vector stores and a barrier the compiler
-	 * cannot see through (mcx_wipe's out-of-line calls measured about a
-	 * third of this kernel's time) */
-	_mm512_store_si512((void *)b52, zero);
-	_mm512_store_si512((void *)(b52 + 8), zero);
-	_mm512_store_si512((void *)(b52 + 16), zero);
-	__asm__ volatile("" : : "r"(b52) : "memory");
+	mod52(&md, m, m0inv);
+	s = pair52(&pr, C, buf, a, b);
+	for (int v = 0; v < 3; v++)
+		_mm512_store_si512((void *)(buf + 24 + 8 * v), C[v]);
+	/* the rows load b's limbs and c52 (one load each) */
+	__asm__ volatile("" : : "r"(buf) : "memory");
+	amm52(X, &md, &pr, 1, buf + 24, s);
+	out52(r, X[0], X[1], X[2], md.M, 1);
+	wipe52(buf, 6);
+}
+
+/*
+ * r = (a b + c d) 2^-1024 mod m in one AMM pass (both products in each
+ * row, one reduction digit a row): (a b 2^16 + c d 2^16 + Q m) / 2^1040 <
+ * 2m (m / 2^1024) + m < 3m, so two masked subtractions.  For a, b, c, d
+ * < m.
+ */
+IFMA_TARGET void mcx_fp1024_mul2_add_ifma(uint64_t r[N], const uint64_t a[N],
+					  const uint64_t b[N],
+					  const uint64_t c[N],
+					  const uint64_t d[N],
+					  const uint64_t m[N], uint64_t m0inv)
+{
+	const __m512i zero = _mm512_setzero_si512();
+	/* b52, d52, then c52 (24 limbs each) */
+	uint64_t buf[72] __attribute__((aligned(64)));
+	struct ifma_mod md;
+	struct ifma_pair pr[2];
+	__m512i C[3] = {zero, zero, zero}, X[3];
+	uint64_t s = 0;
+
+	mod52(&md, m, m0inv);
+	s = pair52(&pr[0], C, buf, a, b);
+	s += pair52(&pr[1], C, buf + 24, c, d);
+	for (int v = 0; v < 3; v++)
+		_mm512_store_si512((void *)(buf + 48 + 8 * v), C[v]);
+	__asm__ volatile("" : : "r"(buf) : "memory");
+	amm52(X, &md, pr, 2, buf + 48, s);
+	out52(r, X[0], X[1], X[2], md.M, 2);
+	wipe52(buf, 9);
 }
 
 IFMA_TARGET void mcx_fp1024_ifma_out52(uint64_t r[N], const uint64_t x[24],
 				       const uint64_t m[N])
 {
+	__m512i M[3];
+
+	to52(M, m, 0);
 	out52(r, _mm512_loadu_si512((const void *)x),
 	      _mm512_loadu_si512((const void *)(x + 8)),
-	      _mm512_loadu_si512((const void *)(x + 16)), m, 1);
+	      _mm512_loadu_si512((const void *)(x + 16)), M, 1);
 }
 
 /*
@@ -467,7 +614,7 @@ IFMA_TARGET void mcx_fp1024_redc_ifma(uint64_t r[N], const uint64_t t[2 * N],
 		s = carry + l1 + q1lo + q0hi;
 		l1 = (uint64_t)_mm_extract_epi64(_mm512_castsi512_si128(p0), 1);
 	}
-	out52(r, _mm512_mask_set1_epi64(p0, 1, (long long)s), p1, p2, m, 2);
+	out52(r, _mm512_mask_set1_epi64(p0, 1, (long long)s), p1, p2, M, 2);
 }
 
 void mcx_fp1024_mont_sqr_ifma(uint64_t r[N], const uint64_t a[N],

@@ -101,6 +101,18 @@ typedef void (*mcx_fp1024_redc_fn)(uint64_t r[MCX_FP1024_LIMBS],
 				   const uint64_t m[MCX_FP1024_LIMBS],
 				   uint64_t m0inv);
 
+/* Fused r = (a b + c d) * 2^-1024 mod m, fully reduced to [0, m), for
+ * a, b, c, d in [0, m); r may alias any input.  Same constant-time rules.
+ * Only the IFMA path has one (mcx_fp1024_mul2_select() is NULL
+ * elsewhere: there mul_wide x 2 + redc does it). */
+typedef void (*mcx_fp1024_mul2_fn)(uint64_t r[MCX_FP1024_LIMBS],
+				   const uint64_t a[MCX_FP1024_LIMBS],
+				   const uint64_t b[MCX_FP1024_LIMBS],
+				   const uint64_t c[MCX_FP1024_LIMBS],
+				   const uint64_t d[MCX_FP1024_LIMBS],
+				   const uint64_t m[MCX_FP1024_LIMBS],
+				   uint64_t m0inv);
+
 /* Portable C implementation. */
 void mcx_fp1024_mont_mul_portable(uint64_t r[MCX_FP1024_LIMBS],
 				  const uint64_t a[MCX_FP1024_LIMBS],
@@ -144,8 +156,8 @@ int mcx_fp1024_cpu_has_adx(void);
 
 /* AVX-512 IFMA implementation (mechanisms/fp1024_ifma.c): x86-64 with a
  * compiler that knows the target attribute (gcc >= 8, clang >= 7); callable
- * only when mcx_fp1024_cpu_has_ifma() (CPUID bmi2, avx512f/vl/bw/ifma/vbmi
- * and the OS saves zmm state).  mul_wide of this path is the ADX one (the
+ * only when mcx_fp1024_cpu_has_ifma() (CPUID bmi2, avx512f/dq/vl/bw/ifma/
+ * vbmi and the OS saves zmm state).  mul_wide of this path is the ADX one (the
  * CPUs with IFMA all have ADX). */
 #if defined(MCX_HAVE_FP1024_ADX) &&                                            \
     (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 8))
@@ -162,6 +174,15 @@ void mcx_fp1024_mont_sqr_ifma(uint64_t r[MCX_FP1024_LIMBS],
 void mcx_fp1024_redc_ifma(uint64_t r[MCX_FP1024_LIMBS],
 			  const uint64_t t[2 * MCX_FP1024_LIMBS],
 			  const uint64_t m[MCX_FP1024_LIMBS], uint64_t m0inv);
+/* One AMM pass with both products in each row (1.20-1.24x one mul_ifma,
+ * 0.45-0.48x of 2 mul_wide_adx + redc_ifma; session 3, K). */
+void mcx_fp1024_mul2_add_ifma(uint64_t r[MCX_FP1024_LIMBS],
+			      const uint64_t a[MCX_FP1024_LIMBS],
+			      const uint64_t b[MCX_FP1024_LIMBS],
+			      const uint64_t c[MCX_FP1024_LIMBS],
+			      const uint64_t d[MCX_FP1024_LIMBS],
+			      const uint64_t m[MCX_FP1024_LIMBS],
+			      uint64_t m0inv);
 int mcx_fp1024_cpu_has_ifma(void);
 /* The kernel's last step, exposed for its unit test (its rare carry paths
  * cannot be reached reliably through products): r = X mod m for X = sum
@@ -197,6 +218,8 @@ mcx_fp1024_mont_mul_fn mcx_fp1024_mont_mul_select(void);
 mcx_fp1024_mont_sqr_fn mcx_fp1024_mont_sqr_select(void);
 mcx_fp1024_mul_wide_fn mcx_fp1024_mul_wide_select(void);
 mcx_fp1024_redc_fn mcx_fp1024_redc_select(void);
+/* The fused a b + c d kernel of the same path, or NULL (see above). */
+mcx_fp1024_mul2_fn mcx_fp1024_mul2_select(void);
 
 /* "portable", "adx", "ifma" or "unknown": which kernel fn is (logs,
  * benchmarks). */

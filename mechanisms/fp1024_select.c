@@ -7,7 +7,8 @@
  * available and otherwise ignored (there is no way to run AVX-512 where
  * CPUID denies it: valgrind does not emulate it, so the constant-time
  * harness of tests/ct covers the adx and portable kernels only).
- * The ifma path keeps the ADX mul_wide (every IFMA CPU has ADX).
+ * The ifma path keeps the ADX mul_wide (every IFMA CPU has ADX) and adds
+ * a fused a b + c d kernel (mcx_fp1024_mul2_select(); NULL elsewhere).
  */
 #include "mechanisms/fp1024_kernel.h"
 
@@ -20,6 +21,7 @@ static mcx_fp1024_mont_mul_fn chosen = mcx_fp1024_mont_mul_portable;
 static mcx_fp1024_mont_sqr_fn chosen_sqr = mcx_fp1024_mont_sqr_portable;
 static mcx_fp1024_mul_wide_fn chosen_wide = mcx_fp1024_mul_wide_portable;
 static mcx_fp1024_redc_fn chosen_redc = mcx_fp1024_redc_portable;
+static mcx_fp1024_mul2_fn chosen_mul2;
 
 static void choose(void)
 {
@@ -29,6 +31,7 @@ static void choose(void)
 	chosen_sqr = mcx_fp1024_mont_sqr_portable;
 	chosen_wide = mcx_fp1024_mul_wide_portable;
 	chosen_redc = mcx_fp1024_redc_portable;
+	chosen_mul2 = NULL;
 	if (env != NULL && strcmp(env, "portable") == 0)
 		return;
 #ifdef MCX_HAVE_FP1024_IFMA
@@ -38,6 +41,7 @@ static void choose(void)
 		chosen_sqr = mcx_fp1024_mont_sqr_ifma;
 		chosen_wide = mcx_fp1024_mul_wide_adx;
 		chosen_redc = mcx_fp1024_redc_ifma;
+		chosen_mul2 = mcx_fp1024_mul2_add_ifma;
 		return;
 	}
 #endif
@@ -78,6 +82,12 @@ mcx_fp1024_redc_fn mcx_fp1024_redc_select(void)
 {
 	pthread_once(&select_once, choose);
 	return chosen_redc;
+}
+
+mcx_fp1024_mul2_fn mcx_fp1024_mul2_select(void)
+{
+	pthread_once(&select_once, choose);
+	return chosen_mul2;
 }
 
 const char *mcx_fp1024_mont_mul_name(mcx_fp1024_mont_mul_fn fn)

@@ -28,6 +28,7 @@ static _Atomic pid_t init_pid;
 void mcx_module_lock(void)
 {
 	pthread_mutex_lock(&module_mutex);
+	mcx_g.lock_serial++;
 }
 
 void mcx_module_unlock(void)
@@ -42,6 +43,8 @@ void mcx_module_unlock(void)
 void mcx_module_wait_locked(void)
 {
 	pthread_cond_wait(&module_cond, &module_mutex);
+	/* others ran meanwhile: a new hold of the lock */
+	mcx_g.lock_serial++;
 }
 
 void mcx_module_signal_locked(void)

@@ -167,6 +167,11 @@ CK_RV mcx_C_FindObjects(CK_SESSION_HANDLE hSession,
 		if (obj != NULL && mcx_object_visible(s, obj))
 			phObject[got++] = obj->handle;
 	}
+	/* the candidates were listed by C_FindObjectsInit, an earlier call:
+	 * another process may have changed or destroyed them since, and a
+	 * cached one must not be matched on what it was */
+	if (!f->audit && f->ipos < f->nids && got < ulMaxObjectCount)
+		mcx_object_revalidate_locked(s->slot);
 	while (got < ulMaxObjectCount && f->ipos < f->nids) {
 		mcx_store_id id = f->ids[f->ipos++];
 		struct mcx_object *obj =

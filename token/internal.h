@@ -64,6 +64,9 @@ struct mcx_slot {
 	uint64_t generation;	   /* last mcx_store_generation seen */
 	uint64_t generation_epoch; /* bumped when it moved */
 	bool generation_valid;
+	/* mcx_g.lock_serial when the generation was last read: a lookup
+	 * under the same hold of the module lock skips the read */
+	uint64_t generation_checked;
 	/* A C_Login, C_InitToken, C_InitPIN or C_SetPIN is running its PIN
 	 * KDF without the module lock (one at a time per token; login.c);
 	 * init_busy: it is C_InitToken (C_OpenSession waits for it). */
@@ -131,6 +134,11 @@ struct mcx_module {
 	 * (object_create.c, audit.c); committed before the module lock is
 	 * released at the latest */
 	struct mcx_slot *txn_slot;
+	/* Bumped whenever a thread takes the module lock (an entry point
+	 * starting, or a call coming back from mcx_session_unlock_begin or a
+	 * wait): the store generation is read at most once per value, i.e.
+	 * once per entry-point call and slot (object.c). */
+	uint64_t lock_serial;
 };
 
 extern struct mcx_module mcx_g;

@@ -197,10 +197,22 @@ void mcx_object_drop_secrets_locked(struct mcx_slot *slot)
 	mcx_hmap_each(&mcx_g.objects, drop_fn, slot);
 }
 
+/* Another process's (or module instance's) change must be seen by the
+ * next PKCS#11 call, not by the next object lookup: the generation is read
+ * once per hold of the module lock (mcx_g.lock_serial), so a C_WrapKey
+ * naming 100 targets reads it once, not 101 times.  Every entry point takes
+ * the lock afresh, and so does a call coming back from its unlocked math
+ * (mcx_session_unlock_end): what it does next, e.g. latching a revocation
+ * from the cached attributes, sees what others wrote meanwhile.  Our own
+ * writes keep the cache (object_create.c after_write); a failed commit
+ * clears generation_valid and forces a read. */
 void mcx_object_revalidate_locked(struct mcx_slot *slot)
 {
 	uint64_t gen = 0;
 	if (slot->store == NULL)
+		return;
+	if (slot->generation_valid &&
+	    slot->generation_checked == mcx_g.lock_serial)
 		return;
 	if (mcx_store_generation(slot->store, &gen) != CKR_OK) {
 		slot->generation_valid = false;
@@ -212,6 +224,7 @@ void mcx_object_revalidate_locked(struct mcx_slot *slot)
 		slot->generation_valid = true;
 		slot->generation_epoch++;
 	}
+	slot->generation_checked = mcx_g.lock_serial;
 }
 
 CK_RV mcx_object_load_locked(struct mcx_object *obj, bool want_secrets)

@@ -7,9 +7,10 @@
  *
  * Object handles are process-local.  Token objects are cached in memory
  * keyed by their store id and revalidated against mcx_store_generation, so
- * another process's changes are seen; session objects live in memory only
- * and die with the session that created them (visible to every session of
- * this process on the same token, PKCS#11 3.0 §4.4).
+ * another process's changes are seen by the next call (the generation is
+ * read once per entry-point call and slot); session objects live in memory
+ * only and die with the session that created them (visible to every
+ * session of this process on the same token, PKCS#11 3.0 §4.4).
  */
 #ifndef MCX_TOKEN_OBJECT_H
 #define MCX_TOKEN_OBJECT_H

@@ -27,7 +27,10 @@ static bool attrs_bool(const struct mcx_attrs *a, CK_ATTRIBUTE_TYPE t,
 
 /* The store generation before one of our own writes; after_write() then
  * adopts the new generation without invalidating the cache when nobody
- * else wrote in between (the counter moved by exactly one). */
+ * else wrote in between (the counter moved by exactly one).  The read may
+ * be the one made earlier under the same hold of the module lock (object.c
+ * revalidate): a write of another process since then makes the counter
+ * move by two, and the next call reloads. */
 static uint64_t before_write(struct mcx_slot *slot)
 {
 	mcx_object_revalidate_locked(slot);

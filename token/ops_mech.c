@@ -270,6 +270,19 @@ CK_RV mcx_ops_mech_check_key(const struct mcx_mech *row, struct mcx_object *key)
 	if (!ok)
 		return CKR_KEY_TYPE_INCONSISTENT;
 	switch (kt) {
+	case CKK_MCX_SAKKE:
+	case CKK_MCX_ECCSI:
+		/* A KMS master secret (z_T or KSAK, CKA_MCX_KMS_SECRET, made
+		 * by CKM_MCX_KMS_KEY_GEN) has an identity key's type but is
+		 * no RSK or SSK: no mechanism takes it as its key (the KMS
+		 * role's CKM_MCX_KMS_ISSUE takes it as the key to be
+		 * wrapped), whatever its usage flags say: PKCS#11 3.0
+		 * §5.1.6 CKR_KEY_TYPE_INCONSISTENT (C_WrapKey/C_UnwrapKey
+		 * say it in the wrapping key's words, in_words_of). */
+		if (mcx_object_class(key) == CKO_PRIVATE_KEY &&
+		    mcx_object_bool(key, CKA_MCX_KMS_SECRET, false))
+			return CKR_KEY_TYPE_INCONSISTENT;
+		break;
 	case CKK_AES:
 	case CKK_GENERIC_SECRET:
 	case CKK_SHA256_HMAC:

@@ -75,7 +75,10 @@
 /* KMS master secrets (KMS role): CK_TRUE on the private CKK_MCX_SAKKE
  * (z_T) and CKK_MCX_ECCSI (KSAK) keys made by CKM_MCX_KMS_KEY_GEN; they
  * carry CKA_MCX_KMS_URI, CKA_MCX_USER_KEY_PERIOD and CKA_MCX_USER_KEY_OFFSET
- * but no user identity.  Read-only. */
+ * but no user identity.  Read-only.  Only CKM_MCX_KMS_ISSUE uses one (as
+ * the key to be wrapped); as any mechanism's key it is refused with
+ * CKR_KEY_TYPE_INCONSISTENT (CKR_(UN)WRAPPING_KEY_TYPE_INCONSISTENT in
+ * C_WrapKey / C_UnwrapKey), whatever its usage flags. */
 #define CKA_MCX_KMS_SECRET (CKA_MCX_BASE + 0x1dUL) /* CK_BBOOL */
 /* Template-only, for C_UnwrapKey of a private CKK_MCX_ECCSI key with
  * CKM_AES_KEY_WRAP or CKM_AES_KEY_WRAP_KWP (the wrapped data is the SSK):

@@ -11,6 +11,9 @@
  * rounds; each ratio is the median of the per-round ratios, which cancels
  * load that changes between rounds.  OpenSSL's squaring figure is
  * BN_mod_mul_montgomery(x, x, x), which detects a == b and squares.
+ * mul2_add (x = (x y + y x) R^-1) is timed on the lazy ADX path (two
+ * mul_wide, a 2048-bit addition, redc: what mechanisms/fp1024.c does
+ * without a fused kernel) and with the fused IFMA kernel.
  * Values are only nominally in Montgomery form: the chains measure time,
  * tests/unit/test_fp1024_kernel checks values.
  */
@@ -77,6 +80,7 @@ struct bench {
 	mcx_fp1024_mont_sqr_fn sqr;
 	mcx_fp1024_mul_wide_fn wide;
 	mcx_fp1024_redc_fn redc;
+	mcx_fp1024_mul2_fn mul2;
 	int failed;
 };
 
@@ -106,6 +110,33 @@ static void run_redc(struct bench *b)
 		b->redc(b->t, b->t, b->m, b->m0inv);
 }
 
+/* r = (x y + y x) R^-1: the lazy path (two mul_wide, a 2048-bit
+ * addition, one redc, as mechanisms/fp1024.c does without a fused
+ * kernel) or the fused one */
+static void run_mul2(struct bench *b)
+{
+	if (b->mul2 != NULL) {
+		for (int i = 0; i < CHAIN; i++)
+			b->mul2(b->x, b->x, b->y, b->y, b->x, b->m, b->m0inv);
+		return;
+	}
+	for (int i = 0; i < CHAIN; i++) {
+		uint64_t u[2 * N];
+		unsigned long long c = 0;
+
+		b->wide(b->t, b->x, b->y);
+		b->wide(u, b->y, b->x);
+		for (int k = 0; k < 2 * N; k++) {
+			unsigned __int128 sum =
+			    (unsigned __int128)b->t[k] + u[k] + c;
+
+			b->t[k] = (uint64_t)sum;
+			c = (unsigned long long)(sum >> 64);
+		}
+		b->redc(b->x, b->t, b->m, b->m0inv);
+	}
+}
+
 static void run_ossl_mul(struct bench *b)
 {
 	for (int i = 0; i < CHAIN; i++)
@@ -130,6 +161,7 @@ struct figure {
 	mcx_fp1024_mont_sqr_fn sqr;
 	mcx_fp1024_mul_wide_fn wide;
 	mcx_fp1024_redc_fn redc;
+	mcx_fp1024_mul2_fn mul2;
 	double ns[REPS];
 };
 
@@ -142,9 +174,11 @@ enum {
 	F_SQR_ADX,
 	F_WIDE_ADX,
 	F_REDC_ADX,
+	F_MUL2_ADX,
 	F_MUL_IFMA,
 	F_SQR_IFMA,
 	F_REDC_IFMA,
+	F_MUL2_IFMA,
 	F_OSSL_MUL,
 	F_OSSL_SQR,
 	F_COUNT
@@ -176,6 +210,10 @@ static struct figure figures[F_COUNT] = {
     [F_REDC_ADX] = {.name = "fp1024_redc_adx",
 		    .run = run_redc,
 		    .redc = mcx_fp1024_redc_adx},
+    [F_MUL2_ADX] = {.name = "fp1024_mul2_add_adx",
+		    .run = run_mul2,
+		    .wide = mcx_fp1024_mul_wide_adx,
+		    .redc = mcx_fp1024_redc_adx},
 #endif
 #ifdef MCX_HAVE_FP1024_IFMA
     [F_MUL_IFMA] = {.name = "fp1024_mul_ifma",
@@ -187,6 +225,9 @@ static struct figure figures[F_COUNT] = {
     [F_REDC_IFMA] = {.name = "fp1024_redc_ifma",
 		     .run = run_redc,
 		     .redc = mcx_fp1024_redc_ifma},
+    [F_MUL2_IFMA] = {.name = "fp1024_mul2_add_ifma",
+		     .run = run_mul2,
+		     .mul2 = mcx_fp1024_mul2_add_ifma},
 #endif
     [F_OSSL_MUL] = {.name = "openssl_bn_mont_mul", .run = run_ossl_mul},
     [F_OSSL_SQR] = {.name = "openssl_bn_mont_sqr", .run = run_ossl_sqr},
@@ -246,12 +287,12 @@ int main(void)
 	mcx_err_mark();
 #ifdef MCX_HAVE_FP1024_ADX
 	if (!mcx_fp1024_cpu_has_adx())
-		for (int f = F_MUL_ADX; f <= F_REDC_ADX; f++)
+		for (int f = F_MUL_ADX; f <= F_MUL2_ADX; f++)
 			figures[f].run = NULL;
 #endif
 #ifdef MCX_HAVE_FP1024_IFMA
 	if (!mcx_fp1024_cpu_has_ifma())
-		for (int f = F_MUL_IFMA; f <= F_REDC_IFMA; f++)
+		for (int f = F_MUL_IFMA; f <= F_MUL2_IFMA; f++)
 			figures[f].run = NULL;
 #endif
 	b.ctx = BN_CTX_new_ex(mcx_libctx());
@@ -281,6 +322,7 @@ int main(void)
 			b.sqr = fig->sqr;
 			b.wide = fig->wide;
 			b.redc = fig->redc;
+			b.mul2 = fig->mul2;
 			limbs_from_bn(b.x, b.bx);
 			memset(b.t, 0, sizeof(b.t));
 			memcpy(b.t + N, b.x, sizeof(b.x));
@@ -309,6 +351,12 @@ int main(void)
 	ratio("fp1024_sqr_ifma_vs_sqr_adx", F_SQR_IFMA, F_SQR_ADX, 1, 1);
 	ratio("fp1024_mul_ifma_vs_openssl", F_MUL_IFMA, F_OSSL_MUL, 1, 1);
 	ratio("fp1024_redc_ifma_vs_adx", F_REDC_IFMA, F_REDC_ADX, 1, 1);
+	/* the fused a b + c d against one mul of the same path, and against
+	 * the lazy ADX path it replaces in mcx_fp1024_mul2_add */
+	ratio("fp1024_mul2_add_ifma_vs_mul_ifma", F_MUL2_IFMA, F_MUL_IFMA, 1,
+	      1);
+	ratio("fp1024_mul2_add_ifma_vs_lazy_adx", F_MUL2_IFMA, F_MUL2_ADX, 1,
+	      1);
 	printf("# selected kernel: %s (sink %llx)\n",
 	       mcx_fp1024_mont_mul_name(mcx_fp1024_mont_mul_select()),
 	       (unsigned long long)b.sink);

@@ -501,10 +501,11 @@ static void test_keygen_refusals(void **state)
 	};
 	assert_int_equal(F->C_CreateObject(sa, ct, 5, &p),
 			 CKR_ATTRIBUTE_READ_ONLY);
-	/* a master secret signs nothing */
+	/* a master secret signs nothing: it is no SSK (its type does not
+	 * fit, whatever its flags say; test_master_secret_refused) */
 	CK_MECHANISM em = {CKM_MCX_ECCSI, NULL, 0};
 	assert_int_equal(F->C_SignInit(sa, &em, k_priv),
-			 CKR_KEY_FUNCTION_NOT_PERMITTED);
+			 CKR_KEY_TYPE_INCONSISTENT);
 	/* nor once its usage flags are switched on: it is no user key */
 	CK_ATTRIBUTE on = {CKA_SIGN, &yes, sizeof(yes)};
 	CK_ATTRIBUTE on_u = {CKA_UNWRAP, &yes, sizeof(yes)};
@@ -515,15 +516,15 @@ static void test_keygen_refusals(void **state)
 	CK_RV rv = F->C_SignInit(sa, &em, k_priv);
 	if (rv == CKR_OK)
 		rv = F->C_Sign(sa, sig, 16, sig, &sl);
-	assert_int_not_equal(rv, CKR_OK);
+	assert_int_equal(rv, CKR_KEY_TYPE_INCONSISTENT);
 	CK_MECHANISM sm = {CKM_MCX_SAKKE, NULL, 0};
 	CK_OBJECT_CLASS sk = CKO_SECRET_KEY;
 	CK_ULONG purpose = CKP_MCX_GMK;
 	CK_ATTRIBUTE st[] = {{CKA_CLASS, &sk, sizeof(sk)},
 			     {CKA_MCX_KEY_PURPOSE, &purpose, sizeof(purpose)}};
-	assert_int_not_equal(
+	assert_int_equal(
 	    F->C_UnwrapKey(sa, &sm, z_priv, sed, sizeof(sed), st, 2, &p),
-	    CKR_OK);
+	    CKR_UNWRAPPING_KEY_TYPE_INCONSISTENT);
 	on.pValue = &no;
 	on_u.pValue = &no;
 	MCX_P11_CHECK(F->C_SetAttributeValue(sa, k_priv, &on, 1), CKR_OK);
@@ -693,6 +694,96 @@ static void test_issue_refusals(void **state)
 	assert_int_equal(issue(tk, z_priv, ALICE, 1, out, &len),
 			 CKR_KEY_NOT_WRAPPABLE);
 	MCX_P11_CHECK(F->C_DestroyObject(sa, tk), CKR_OK);
+}
+
+/* A KMS master secret has an identity key's type but is no RSK or SSK:
+ * every MCX mechanism that takes an identity private key refuses it as a
+ * key of the wrong type (in the wrapping key's words for C_WrapKey /
+ * C_UnwrapKey), before its usage flags, and audits that code.  The other
+ * way round, a user's RSK or SSK is no master secret for
+ * CKM_MCX_KMS_ISSUE. */
+static void test_master_secret_refused(void **state)
+{
+	(void)state;
+	CK_ULONG kti = audited_rv(sa, CKR_KEY_TYPE_INCONSISTENT);
+	CK_ULONG wti = audited_rv(sa, CKR_WRAPPING_KEY_TYPE_INCONSISTENT);
+	CK_ULONG uti = audited_rv(sa, CKR_UNWRAPPING_KEY_TYPE_INCONSISTENT);
+	CK_ULONG fnp = audited_rv(sa, CKR_KEY_FUNCTION_NOT_PERMITTED);
+	CK_MECHANISM sign = {CKM_MCX_ECCSI, NULL, 0};
+	CK_MECHANISM sakke = {CKM_MCX_SAKKE, NULL, 0};
+	CK_MECHANISM mikey = {CKM_MCX_MIKEY_SAKKE, NULL, 0};
+	CK_MECHANISM g = {CKM_MCX_KEY_GEN, NULL, 0};
+	CK_ULONG purpose = CKP_MCX_GMK;
+	CK_ATTRIBUTE gt[] = {{CKA_MCX_KEY_PURPOSE, &purpose, sizeof(purpose)},
+			     {CKA_TOKEN, &no, sizeof(no)},
+			     {CKA_EXTRACTABLE, &yes, sizeof(yes)}};
+	CK_OBJECT_HANDLE gmk = CK_INVALID_HANDLE, h = CK_INVALID_HANDLE;
+	uint8_t blob[400] = {0};
+	CK_ULONG len = sizeof(blob);
+
+	MCX_P11_CHECK(F->C_GenerateKey(sa, &g, gt, 3, &gmk), CKR_OK);
+	/* KSAK as an SSK (C_SignInit), z_T as an RSK (SAKKE and MIKEY
+	 * receive), KSAK as the MIKEY sender's key */
+	assert_int_equal(F->C_SignInit(sa, &sign, k_priv),
+			 CKR_KEY_TYPE_INCONSISTENT);
+	assert_int_equal(F->C_SignInit(sa, &sign, z_priv),
+			 CKR_KEY_TYPE_INCONSISTENT);
+	assert_int_equal(
+	    F->C_UnwrapKey(sa, &sakke, z_priv, blob, 273, gt, 2, &h),
+	    CKR_UNWRAPPING_KEY_TYPE_INCONSISTENT);
+	assert_int_equal(
+	    F->C_UnwrapKey(sa, &mikey, z_priv, blob, 300, gt, 2, &h),
+	    CKR_UNWRAPPING_KEY_TYPE_INCONSISTENT);
+	assert_int_equal(F->C_WrapKey(sa, &mikey, k_priv, gmk, blob, &len),
+			 CKR_WRAPPING_KEY_TYPE_INCONSISTENT);
+	/* the KMS public key wraps (CKM_MCX_SAKKE), its secret does not */
+	len = sizeof(blob);
+	assert_int_equal(F->C_WrapKey(sa, &sakke, z_priv, gmk, blob, &len),
+			 CKR_WRAPPING_KEY_TYPE_INCONSISTENT);
+	assert_int_equal(h, CK_INVALID_HANDLE);
+	assert_int_equal(audited_rv(sa, CKR_KEY_TYPE_INCONSISTENT), kti + 2);
+	assert_int_equal(audited_rv(sa, CKR_WRAPPING_KEY_TYPE_INCONSISTENT),
+			 wti + 2);
+	assert_int_equal(audited_rv(sa, CKR_UNWRAPPING_KEY_TYPE_INCONSISTENT),
+			 uti + 2);
+	/* the type decides, not the flags: the usage flags were never the
+	 * reason */
+	assert_int_equal(audited_rv(sa, CKR_KEY_FUNCTION_NOT_PERMITTED), fnp);
+
+	/* the reverse: Alice's RSK and SSK, issued and imported into the
+	 * KMS's own token, issue nothing */
+	uint8_t rsk_w[RSK_WRAPPED], ssk_w[SSK_WRAPPED + PVT_WRAPPED], uid[32];
+	len = sizeof(rsk_w);
+	MCX_P11_CHECK(issue(trk_a, z_priv, ALICE, PERIOD_NO, rsk_w, &len),
+		      CKR_OK);
+	len = sizeof(ssk_w);
+	MCX_P11_CHECK(issue(trk_a, k_priv, ALICE, PERIOD_NO, ssk_w, &len),
+		      CKR_OK);
+	uid_of(ALICE, KMS_URI, KMS_PERIOD, KMS_OFFSET, PERIOD_NO, uid);
+	struct ident id = {
+	    ALICE,	 KMS_URI, uid, 32, PERIOD_NO, NULL, ssk_w + SSK_WRAPPED,
+	    PVT_WRAPPED, false};
+	CK_OBJECT_HANDLE rsk = CK_INVALID_HANDLE, ssk = CK_INVALID_HANDLE;
+	MCX_P11_CHECK(unwrap_ident(sa, CKM_AES_KEY_WRAP_KWP, trk_a,
+				   CKK_MCX_SAKKE, rsk_w, RSK_WRAPPED, &id,
+				   CK_FALSE, &rsk),
+		      CKR_OK);
+	MCX_P11_CHECK(unwrap_ident(sa, CKM_AES_KEY_WRAP, trk_a, CKK_MCX_ECCSI,
+				   ssk_w, SSK_WRAPPED, &id, CK_FALSE, &ssk),
+		      CKR_OK);
+	kti = audited_rv(sa, CKR_KEY_TYPE_INCONSISTENT);
+	len = sizeof(rsk_w);
+	assert_int_equal(issue(trk_a, rsk, BOB, PERIOD_NO, rsk_w, &len),
+			 CKR_KEY_TYPE_INCONSISTENT);
+	len = sizeof(ssk_w);
+	assert_int_equal(issue(trk_a, ssk, BOB, PERIOD_NO, ssk_w, &len),
+			 CKR_KEY_TYPE_INCONSISTENT);
+	assert_int_equal(audited_rv(sa, CKR_KEY_TYPE_INCONSISTENT), kti + 2);
+	/* and they are what a master secret is not: working user keys */
+	sign_verify(sa, ssk, k_pub, uid);
+	MCX_P11_CHECK(F->C_DestroyObject(sa, rsk), CKR_OK);
+	MCX_P11_CHECK(F->C_DestroyObject(sa, ssk), CKR_OK);
+	MCX_P11_CHECK(F->C_DestroyObject(sa, gmk), CKR_OK);
 }
 
 static void test_unwrap_refusals(void **state)
@@ -947,6 +1038,7 @@ int main(void)
 	    cmocka_unit_test(test_keygen_refusals),
 	    cmocka_unit_test(test_issue_and_import),
 	    cmocka_unit_test(test_issue_refusals),
+	    cmocka_unit_test(test_master_secret_refused),
 	    cmocka_unit_test(test_unwrap_refusals),
 	    cmocka_unit_test(test_secret_unwrap_unchanged),
 	    cmocka_unit_test(test_streamwide),

@@ -652,6 +652,84 @@ static void test_ifma_out52(void **state)
 	BN_free(bound);
 	BN_free(z);
 }
+/* (a b + c d) 2^-1024 mod m, from reference(). */
+static void reference2(uint64_t out[N], const struct modulus *mod,
+		       const uint64_t a[N], const uint64_t b[N],
+		       const uint64_t c[N], const uint64_t d[N])
+{
+	uint64_t ab[N], cd[N];
+	BIGNUM *x = NULL, *y = NULL;
+
+	reference(ab, mod, a, b);
+	reference(cd, mod, c, d);
+	x = bn_from_limbs(ab);
+	y = bn_from_limbs(cd);
+	assert_true(BN_mod_add(x, x, y, mod->bn_m, bnctx));
+	limbs_from_bn(out, x);
+	BN_free(x);
+	BN_free(y);
+}
+
+static void check_mul2(const struct modulus *mod, const uint64_t a[N],
+		       const uint64_t b[N], const uint64_t c[N],
+		       const uint64_t d[N], const char *what)
+{
+	uint64_t want[N], r[N];
+
+	reference2(want, mod, a, b, c, d);
+	mcx_fp1024_mul2_add_ifma(r, a, b, c, d, mod->m, mod->m0inv);
+	if (memcmp(r, want, sizeof(r)) != 0) {
+		print_error("ifma mul2_add mod %s (%s): wrong (seed %llu)\n",
+			    mod->name, what, (unsigned long long)rng_seed);
+		fail();
+	}
+}
+
+/* The fused r = (a b + c d) 2^-1024 mod m against BIGNUM: random inputs,
+ * every quadruple of edge values (0, 1, m - 1, R mod m, all-ones ...),
+ * and r aliasing each input. */
+static void test_ifma_mul2(void **state)
+{
+	uint64_t vals[16][N];
+
+	(void)state;
+	if (!mcx_fp1024_cpu_has_ifma()) {
+		skip();
+		return;
+	}
+	for (int i = 0; i < nmoduli; i++) {
+		const struct modulus *mod = &moduli[i];
+		int nv = edge_values(vals, mod);
+
+		for (int w = 0; w < nv; w++)
+			for (int x = 0; x < nv; x++)
+				for (int y = 0; y < nv; y++)
+					check_mul2(mod, vals[w], vals[x],
+						   vals[y], vals[(w + x) % nv],
+						   "edges");
+		for (int n = 0; n < 2000; n++) {
+			uint64_t in[4][N], want[N], r[N];
+
+			for (int k = 0; k < 4; k++)
+				random_below(in[k], mod);
+			check_mul2(mod, in[0], in[1], in[2], in[3], "random");
+			/* r aliasing input n % 4 */
+			reference2(want, mod, in[0], in[1], in[2], in[3]);
+			memcpy(r, in[n % 4], sizeof(r));
+			mcx_fp1024_mul2_add_ifma(
+			    r, n % 4 == 0 ? r : in[0], n % 4 == 1 ? r : in[1],
+			    n % 4 == 2 ? r : in[2], n % 4 == 3 ? r : in[3],
+			    mod->m, mod->m0inv);
+			assert_memory_equal(r, want, sizeof(r));
+		}
+	}
+	/* the selection hands it out exactly where the ifma kernel is used */
+	if (mcx_fp1024_mont_mul_select() == mcx_fp1024_mont_mul_ifma)
+		assert_ptr_equal(mcx_fp1024_mul2_select(),
+				 mcx_fp1024_mul2_add_ifma);
+	else
+		assert_null(mcx_fp1024_mul2_select());
+}
 #endif
 
 /* The run-time choice follows CPUID and MCXHSM_FP1024. */
@@ -694,7 +772,7 @@ int main(void)
 	    cmocka_unit_test(test_random),     cmocka_unit_test(test_cross),
 	    cmocka_unit_test(test_mul_wide),   cmocka_unit_test(test_redc),
 #ifdef MCX_HAVE_FP1024_IFMA
-	    cmocka_unit_test(test_ifma_out52),
+	    cmocka_unit_test(test_ifma_out52), cmocka_unit_test(test_ifma_mul2),
 #endif
 	};
 
