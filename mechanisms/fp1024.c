@@ -279,8 +279,8 @@ void mcx_fp1024_mul2_add_tmp(const struct mcx_fp1024_mod *m,
 {
 	uint64_t carry = 0;
 
-	/* IFMA path: one fused AMM pass, 1.2x one mul (K, session 3);
-	 * s is not touched.  (The kernel choice is public.) */
+	/* IFMA path: one fused AMM pass, about 1.2x one product; s is not
+	 * touched.  (The kernel choice is public.) */
 	if (kmul2 != NULL) {
 		kmul2(r->v, a->v, b->v, c->v, d->v, m->m, m->m0inv);
 		return;
@@ -296,6 +296,12 @@ void mcx_fp1024_mul2_add_tmp(const struct mcx_fp1024_mod *m,
 	for (int i = 0; i < 2 * N; i++)
 		ADDC(carry, s->t[i], s->u[i], &s->t[i]);
 	kredc(r->v, s->t, m->m, m->m0inv);
+}
+
+int mcx_fp1024_mul2_add_fused(void)
+{
+	pthread_once(&init_once, init);
+	return kmul2 != NULL;
 }
 
 void mcx_fp1024_mul2_add(const struct mcx_fp1024_mod *m, struct mcx_fp1024 *r,

@@ -72,6 +72,10 @@ void mcx_fp1024_mul2_add(const struct mcx_fp1024_mod *m, struct mcx_fp1024 *r,
 			 const struct mcx_fp1024 *c,
 			 const struct mcx_fp1024 *d);
 /* The same with caller-owned scratch (hot loops wipe it once). */
+/* 1 when mul2_add is one fused pass (IFMA, ~1.2 products) rather than
+ * two wide products and a reduction: the F_p^2 product then takes two
+ * mul2_add instead of Karatsuba's three products. */
+int mcx_fp1024_mul2_add_fused(void);
 struct mcx_fp1024_wide_tmp {
 	uint64_t t[2 * MCX_FP1024_LIMBS];
 	uint64_t u[2 * MCX_FP1024_LIMBS];

@@ -19,6 +19,18 @@ void mcx_fp2_mul_tmp(struct mcx_fp2 *r, const struct mcx_fp2 *a,
 {
 	const struct mcx_fp1024_mod *p = mcx_fp1024_mod_p();
 
+	if (mcx_fp1024_mul2_add_fused()) {
+		/* Two fused passes (about 2.4 products, one negation) instead
+		 * of three products and five additions: a1 b1 + (p - a2) b2,
+		 * a1 b2 + a2 b1.  (The kernel choice is public.) */
+		mcx_fp1024_neg(p, &s->t[0], &a->x2);
+		mcx_fp1024_mul2_add_tmp(p, &s->t[1], &a->x1, &b->x1, &s->t[0],
+					&b->x2, &s->w);
+		mcx_fp1024_mul2_add_tmp(p, &r->x2, &a->x1, &b->x2, &a->x2,
+					&b->x1, &s->w);
+		r->x1 = s->t[1];
+		return;
+	}
 	/* (a1 + i a2)(b1 + i b2) = (a1 b1 - a2 b2)
 	 *   + i ((a1 + a2)(b1 + b2) - a1 b1 - a2 b2).
 	 * (Lazy reduction with the kernel's mul_wide/redc measured slower

@@ -23,6 +23,7 @@ struct mcx_fp2 {
  * pairing). */
 struct mcx_fp2_tmp {
 	struct mcx_fp1024 t[4];
+	struct mcx_fp1024_wide_tmp w;
 };
 
 /* r = 1 */
