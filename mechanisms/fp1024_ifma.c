@@ -42,10 +42,10 @@
  * avx512dq, avx512vl, avx512bw, avx512ifma, avx512vbmi and zmm state
  * enabled by the OS (XGETBV).
  *
- * Measured (session 2, bench_fp1024 interleaved medians on this 2-core
+ * Measured (first version, bench_fp1024 interleaved medians on this 2-core
  * Sapphire Rapids VM): mul 0.57-0.58x the ADX kernel, redc 0.78-0.86x.
- * Session 3 (K), tests/bench/bench_fp1024 medians, old and new kernel
- * builds run alternately (3 runs each, same tree otherwise): mul 143.7-
+ * Second version (2026-11-23), tests/bench/bench_fp1024 medians, old and new
+ * kernel builds run alternately (3 runs each, same tree otherwise): mul 143.7-
  * 157.7 ns against 144.6 ns (no real change: ratio to mul_adx 0.59 both);
  * the fused mcx_fp1024_mul2_add_ifma 179-192 ns against 385-397 ns for
  * the lazy path it replaces (2 mul_wide_adx + redc_ifma), 1.20-1.24x one
