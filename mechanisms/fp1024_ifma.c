@@ -65,6 +65,13 @@
  * y and the extracted lane through memory instead of vpbroadcastq/
  * vpextrq (equal or slower), zeroing the row temporaries with vpxord, a
  * rolled row loop (same time: the front end is not the bound).
+ * Also tried (2026-11-23) and not kept: a fused F_p^2 product, both
+ * mul2_add chains of (a1 + i a2)(b1 + i b2) interleaved in one row loop:
+ * 306-320 ns against 344-362 ns for two fused mul2_add calls (2.2x one
+ * mul), and no measurable change in the pairing (in-process A/B, paired
+ * ratio 0.99-1.01): once two chains are interleaved, 36 madds and ~54
+ * vector uops a row bind ports 0 and 5 (zmm VPMADD52 measured at ~2 a
+ * cycle).  Going lower needs fewer madds (a Karatsuba F_p^2, 30 a row).
  * Earlier sessions tried: the third vector as ymm, inline-assembler rows,
  * all products accumulated directly into x (10% slower), an IFMA mul_wide
  * (0.97x of ADX), two independent products interleaved in one loop.
