@@ -65,16 +65,6 @@ static mcx_fp1024_mont_sqr_fn ksqr;
 static mcx_fp1024_mul_wide_fn kwide;
 static mcx_fp1024_redc_fn kredc;
 static mcx_fp1024_mul2_fn kmul2; /* NULL: kwide x 2 + kredc */
-/* Modular addition/subtraction: the AVX-512 versions go with the IFMA
- * kernel (same CPUs; fp1024_addsub_avx512.c), the scalar ones otherwise. */
-typedef void (*addsub_fn)(uint64_t r[N], const uint64_t a[N],
-			  const uint64_t b[N], const uint64_t m[N]);
-static void add_scalar(uint64_t r[N], const uint64_t a[N], const uint64_t b[N],
-		       const uint64_t m[N]);
-static void sub_scalar(uint64_t r[N], const uint64_t a[N], const uint64_t b[N],
-		       const uint64_t m[N]);
-static addsub_fn kadd = add_scalar;
-static addsub_fn ksub = sub_scalar;
 static pthread_once_t init_once = PTHREAD_ONCE_INIT;
 
 /* r = a + b as N limbs; returns the carry out. */
@@ -107,6 +97,39 @@ static void select_limbs(uint64_t r[N], const uint64_t a[N],
 		r[i] = (a[i] & mask) | (b[i] & ~mask);
 }
 
+/* The scalar modular addition and subtraction (a, b < m). */
+static void add_scalar(uint64_t r[N], const uint64_t a[N], const uint64_t b[N],
+		       const uint64_t m[N])
+{
+	uint64_t s[N];
+	uint64_t t[N];
+	uint64_t c = raw_add(s, a, b);
+	uint64_t br = raw_sub(t, s, m);
+
+	/* a + b >= m exactly when the sum carried or s - m did not borrow */
+	select_limbs(r, t, s, (0 - c) | (br - 1));
+}
+
+static void sub_scalar(uint64_t r[N], const uint64_t a[N], const uint64_t b[N],
+		       const uint64_t m[N])
+{
+	uint64_t d[N];
+	uint64_t mm[N];
+	uint64_t br = raw_sub(d, a, b);
+	uint64_t mask = 0 - br;
+
+	for (int i = 0; i < N; i++)
+		mm[i] = m[i] & mask;
+	raw_add(r, d, mm);
+}
+
+/* Modular addition/subtraction: the AVX-512 versions go with the IFMA
+ * kernel (same CPUs; fp1024_addsub_avx512.c), the scalar ones otherwise. */
+typedef void (*addsub_fn)(uint64_t r[N], const uint64_t a[N],
+			  const uint64_t b[N], const uint64_t m[N]);
+static addsub_fn kadd = add_scalar;
+static addsub_fn ksub = sub_scalar;
+
 static void init_mod(struct mcx_fp1024_mod *md, const uint64_t m[N])
 {
 	uint64_t two[N] = {2};
@@ -117,11 +140,7 @@ static void init_mod(struct mcx_fp1024_mod *md, const uint64_t m[N])
 	raw_sub(md->e_inv, m, two);
 	/* R^2 mod m by 2048 modular doublings of 1 (once, at start-up). */
 	for (int i = 0; i < 2048; i++) {
-		uint64_t t[N];
-		uint64_t c = raw_add(x.v, x.v, x.v);
-		uint64_t br = raw_sub(t, x.v, m);
-		/* keep t when the sum carried or did not borrow */
-		select_limbs(x.v, t, x.v, (0 - c) | (br - 1));
+		add_scalar(x.v, x.v, x.v, m);
 		if (i == 1023)
 			md->one = x;
 	}
@@ -204,32 +223,6 @@ mcx_fp1024_mont_mul_fn mcx_fp1024_kernel(void)
 {
 	pthread_once(&init_once, init);
 	return kmul;
-}
-
-/* The scalar modular addition and subtraction (a, b < m). */
-static void add_scalar(uint64_t r[N], const uint64_t a[N], const uint64_t b[N],
-		       const uint64_t m[N])
-{
-	uint64_t s[N];
-	uint64_t t[N];
-	uint64_t c = raw_add(s, a, b);
-	uint64_t br = raw_sub(t, s, m);
-
-	/* a + b >= m exactly when the sum carried or s - m did not borrow */
-	select_limbs(r, t, s, (0 - c) | (br - 1));
-}
-
-static void sub_scalar(uint64_t r[N], const uint64_t a[N], const uint64_t b[N],
-		       const uint64_t m[N])
-{
-	uint64_t d[N];
-	uint64_t mm[N];
-	uint64_t br = raw_sub(d, a, b);
-	uint64_t mask = 0 - br;
-
-	for (int i = 0; i < N; i++)
-		mm[i] = m[i] & mask;
-	raw_add(r, d, mm);
 }
 
 void mcx_fp1024_add(const struct mcx_fp1024_mod *m, struct mcx_fp1024 *r,
